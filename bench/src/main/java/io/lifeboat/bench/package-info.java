@@ -1,0 +1,2 @@
+/** JMH benchmarks of the data path hot loops. */
+package io.lifeboat.bench;

@@ -1,0 +1,2 @@
+/** The lifeboat operator CLI. */
+package io.lifeboat.cli;

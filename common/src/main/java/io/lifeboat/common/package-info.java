@@ -1,0 +1,2 @@
+/** Lifeboat core: repository format, pipeline, ports and adapters. Framework-free. */
+package io.lifeboat.common;
