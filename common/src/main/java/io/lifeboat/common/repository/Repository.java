@@ -1,0 +1,88 @@
+package io.lifeboat.common.repository;
+
+import io.lifeboat.common.chunk.ChunkerParams;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An open repository: the facade engines use to store and load blobs and to commit snapshots.
+ * Implementations hide packs, indexes, encryption and compression.
+ *
+ * <p>Threading: {@link #blobId}, {@link #contains}, {@link #saveBlob} and {@link #loadBlob} are
+ * safe to call from many threads at once, and that is how a backup uses every core: each worker
+ * thread hashes, compresses and encrypts its own chunks; full packs upload in the background.
+ *
+ * <p>Crash safety: blobs become visible to other processes only once their pack and an index
+ * naming it are written; a snapshot becomes visible only when {@link #commitSnapshot} writes its
+ * manifest, last. A run that dies earlier leaves packs that the next run's dedup can reuse once
+ * their index is written, and no snapshot.
+ */
+public interface Repository extends AutoCloseable {
+
+    /** The repository's unique id (hex), from its config. */
+    String id();
+
+    /** How this repository chunks; engines must use a chunker made from these. */
+    ChunkerParams chunkerParams();
+
+    /** The keyed id of a plaintext blob: HMAC-SHA256 under the repository's id key. */
+    BlobId blobId(byte[] data, int offset, int length);
+
+    default BlobId blobId(byte[] data) {
+        return blobId(data, 0, data.length);
+    }
+
+    /** True if a blob with this id is stored (committed by any run) or pending in this session. */
+    boolean contains(BlobId id);
+
+    /**
+     * Stores a blob unless a blob with the same id is already stored or pending. Compresses
+     * (when that shrinks it) and encrypts in the calling thread.
+     *
+     * @param id the blob's id, as returned by {@link #blobId} for the same bytes
+     * @return true if the blob was new and is now pending in a pack, false if it was a duplicate
+     */
+    boolean saveBlob(BlobType type, BlobId id, byte[] data, int offset, int length);
+
+    default boolean saveBlob(BlobType type, byte[] data) {
+        return saveBlob(type, blobId(data), data, 0, data.length);
+    }
+
+    /**
+     * Loads, decrypts, decompresses and verifies a blob (its id is recomputed).
+     *
+     * @throws CorruptObjectException if it fails to authenticate or verify
+     * @throws RepositoryException if no index names it
+     */
+    byte[] loadBlob(BlobId id);
+
+    /** Writes every pending pack and an index naming them. Called by {@link #commitSnapshot}. */
+    void flush();
+
+    /**
+     * Flushes, then writes the signed manifest (the commit point) and a journal entry.
+     *
+     * @return the new snapshot
+     */
+    Snapshot commitSnapshot(SnapshotSpec spec);
+
+    /** Every committed snapshot whose manifest verifies, oldest first. */
+    List<Snapshot> snapshots();
+
+    /**
+     * Finds a snapshot by full id, unique prefix (at least 4 hex digits) or {@code latest}.
+     *
+     * @throws RepositoryException if none or several match
+     */
+    Snapshot snapshot(String idOrPrefix);
+
+    /** The newest snapshot with this source type and these paths, for choosing a parent. */
+    Optional<Snapshot> latest(String sourceType, List<String> paths);
+
+    /** Appends a signed journal entry. */
+    void appendJournal(JournalEntry entry);
+
+    /** Closes background uploads without committing anything; pending blobs are abandoned. */
+    @Override
+    void close();
+}
