@@ -13,17 +13,13 @@ export PATH := $(JAVA_HOME)/bin:$(PATH)
 MVN := ./mvnw -B --no-transfer-progress
 
 .PHONY: help build test unit-test infra-up infra-down infra-status services-up services-down \
-        demo bench bench-smoke clean lifeboat
+        demo bench bench-smoke clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
 
 build: ## Compile and package every module, no tests
-	$(MVN) -DskipTests install -q
-	@$(MAKE) --no-print-directory lifeboat
-
-lifeboat: ## Write the ./lifeboat launcher (after build)
-	@dev/write-launcher.sh
+	$(MVN) -DskipTests package -q
 
 test: ## Unit and integration tests against real local servers (starts and stops them)
 	dev/test.sh
@@ -57,4 +53,3 @@ bench-smoke: ## The benchmark on a 20 MB data set (part of make test)
 
 clean: ## Remove build output
 	$(MVN) -q clean
-	rm -f lifeboat
