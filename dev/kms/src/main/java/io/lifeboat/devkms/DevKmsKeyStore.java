@@ -54,7 +54,11 @@ final class DevKmsKeyStore {
     this.region = region;
     this.account = account;
     if (Files.exists(file)) {
-      load(JSON.readTree(file.toFile()));
+      try {
+        load(JSON.readTree(file.toFile()));
+      } catch (RuntimeException e) {
+        throw new IOException(file + " is not a key file of this server: " + e.getMessage(), e);
+      }
     }
   }
 

@@ -156,7 +156,7 @@ public final class DevKmsServer implements AutoCloseable {
       byte[] body = exchange.getRequestBody().readAllBytes();
       String method = exchange.getRequestMethod();
       String path = exchange.getRequestURI().getRawPath();
-      if ("/health".equals(path) && ("GET".equals(method) || "HEAD".equals(method))) {
+      if ("/health".equals(path) && "GET".equals(method)) {
         send(exchange, 200, "text/plain; charset=utf-8", "ok".getBytes(StandardCharsets.UTF_8));
         return;
       }

@@ -165,6 +165,20 @@ class DevKmsServerTest {
   }
 
   @Test
+  void aCorruptKeyFileStopsTheStartWithAClearMessageAndFreesTheDataDir() throws IOException {
+    stop();
+    Path keyFile = dataDir.resolve(DevKmsKeyStore.FILE_NAME);
+    Files.writeString(keyFile, "{\"keys\": [{\"keyId\": \"x\"}]}");
+
+    assertThatThrownBy(() -> DevKmsServer.start(config(dataDir)))
+        .isInstanceOf(IOException.class).hasMessageContaining(keyFile.toString());
+
+    Files.delete(keyFile);
+    start();
+    assertThat(kms.listKeys().keys()).isEmpty();
+  }
+
+  @Test
   void reEncryptMovesACiphertextToAnotherKey() {
     KeyMetadata first = createKey();
     KeyMetadata second = createKey();
