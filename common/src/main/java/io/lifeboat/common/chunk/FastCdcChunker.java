@@ -29,8 +29,9 @@ import java.util.Arrays;
  * </ul>
  *
  * <p>The "rolling two bytes" variant of the paper is not used: with top-bit masks its shifted
- * mask test is not equivalent to the one-byte loop, and the plain loop already scans at well
- * over 1 GB/s after JIT unrolling.
+ * mask test is not equivalent to the one-byte loop, and a two-bytes-per-step loop computing the
+ * exact one-byte hashes measured slower (about 1.0 vs 1.5 GB/s of hashed bytes on JDK 25 C2).
+ * Bytes below {@code minSize} are not hashed at all, so whole-stream throughput is higher.
  *
  * <p>Buffering: each {@link #split} reads into one buffer of at most {@code maxSize + 1 MiB},
  * growing from 64 KiB so that small files do not pay for a large allocation. A cut is searched in
