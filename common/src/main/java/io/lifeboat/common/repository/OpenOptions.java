@@ -6,9 +6,10 @@ import java.net.InetAddress;
  * How {@link Repositories#open} opens a repository.
  *
  * @param actor who acts, recorded in journal entries; defaults to {@code user@host}
- * @param uploadParallelism packs uploaded at once; 4 by default
- * @param packsInFlight finished packs held in memory awaiting upload before
- *     {@link Repository#saveBlob} blocks; bounds memory to about this many packs; 3 by default
+ * @param uploadParallelism packs uploaded at once; 3 by default
+ * @param packsInFlight finished packs held in memory (being sealed, queued or uploading) before
+ *     {@link Repository#saveBlob} blocks; with the pack being filled this bounds memory to about
+ *     this many plus one packs; 4 by default
  */
 public record OpenOptions(String actor, int uploadParallelism, int packsInFlight) {
     public OpenOptions {
@@ -21,7 +22,7 @@ public record OpenOptions(String actor, int uploadParallelism, int packsInFlight
     }
 
     public static OpenOptions defaults() {
-        return new OpenOptions(null, 4, 3);
+        return new OpenOptions(null, 3, 4);
     }
 
     public OpenOptions withActor(String newActor) {

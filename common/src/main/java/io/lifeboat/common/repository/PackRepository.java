@@ -157,6 +157,11 @@ public final class PackRepository implements Repository {
         if (index.contains(id) || pending.putIfAbsent(id, Boolean.TRUE) != null) {
             return false;
         }
+        if (index.contains(id)) {
+            // An upload moved it from pending to the index between the two checks above.
+            pending.remove(id);
+            return false;
+        }
         BlobCodec.EncodedBlob encoded;
         try {
             encoded = codec.encode(type, id, data, offset, length);

@@ -45,6 +45,7 @@ public final class Repositories {
         if (password == null || password.length == 0) {
             throw new RepositoryException("a password is required to create a repository");
         }
+        removeLeftoversOfAnInterruptedInit(store);
         byte[] master = MasterKeys.newMasterKey();
         try {
             MasterKeys keys = MasterKeys.derive(master);
@@ -67,6 +68,19 @@ public final class Repositories {
         }
     }
 
+    /**
+     * With no config there is no repository, so key slots and keyrings can only be what an
+     * interrupted init left; they would otherwise be tried (and fail) on every open.
+     */
+    private static void removeLeftoversOfAnInterruptedInit(ObjectStore store) {
+        List<String> leftovers = new ArrayList<>();
+        store.list(RepositoryLayout.KEYS, i -> leftovers.add(i.key()));
+        store.list(RepositoryLayout.KEYRING, i -> leftovers.add(i.key()));
+        for (String key : leftovers) {
+            store.delete(key);
+        }
+    }
+
     /** Opens with the default {@link OpenOptions}. */
     public static PackRepository open(ObjectStore store, char[] password) {
         return open(store, password, OpenOptions.defaults());
@@ -76,7 +90,7 @@ public final class Repositories {
         if (!store.exists(RepositoryLayout.CONFIG)) {
             throw new RepositoryException("no Lifeboat repository at " + store.describe());
         }
-        byte[] master = unlock(store, password);
+        byte[] master = unlock(store, password == null ? new char[0] : password);
         try {
             return PackRepository.open(store, MasterKeys.derive(master), options);
         } finally {

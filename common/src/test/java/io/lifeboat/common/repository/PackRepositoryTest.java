@@ -314,6 +314,18 @@ class PackRepositoryTest {
         }
     }
 
+    @Test
+    void initAfterAnInterruptedInitSucceedsAndOpens() {
+        Repositories.init(store, PASSWORD, InitOptions.forTests()).close();
+        store.delete(RepositoryLayout.CONFIG); // as if init died before writing its last object
+        assertThatThrownBy(() -> Repositories.open(store, PASSWORD)).hasMessageStartingWith("no Lifeboat repository at");
+        Repositories.init(store, PASSWORD, InitOptions.forTests()).close();
+        try (Repository repo = Repositories.open(store, PASSWORD)) {
+            assertThat(repo.snapshots()).isEmpty();
+        }
+        assertThat(count(store, RepositoryLayout.KEYS)).isEqualTo(1);
+    }
+
     private static BlobId saveTree(Repository repo, String content) {
         byte[] b = content.getBytes();
         repo.saveBlob(BlobType.TREE, b);
