@@ -74,6 +74,14 @@ up() {
   local java_home
   java_home=$("$ROOT/dev/find-jdk.sh")
   mkdir -p "$STATE_DIR"
+  # Check every port before starting anything, so a clash leaves nothing half started.
+  for s in "${SERVICES[@]}"; do
+    local port
+    port=$(port_of "$s")
+    if [[ -z $(running_pid "$s") ]] && port_busy "$port"; then
+      die "port $port for $s-service is taken by another program; free it or set LIFEBOAT_$(tr '[:lower:]' '[:upper:]' <<<"$s")_PORT"
+    fi
+  done
 
   local started=()
   for s in "${SERVICES[@]}"; do
@@ -83,9 +91,6 @@ up() {
     if [[ -n "$pid" ]]; then
       say "$s-service already running (pid $pid, port $(cat "$(port_file "$s")" 2>/dev/null || echo "$port"))"
       continue
-    fi
-    if port_busy "$port"; then
-      die "port $port for $s-service is taken by another program; free it or set LIFEBOAT_$(tr '[:lower:]' '[:upper:]' <<<"$s")_PORT"
     fi
     {
       echo "=== $(date -u +%FT%TZ) starting $s-service on port $port"
@@ -107,10 +112,10 @@ up() {
     until [[ $(http_status "http://127.0.0.1:$port/q/health/ready") == 200 ]]; do
       if [[ -z $(running_pid "$s") ]]; then
         rm -f "$(pid_file "$s")"
-        die "$s-service exited during start; see $(log_of "$s")"
+        die "$s-service exited during start; see $(log_of "$s") ('dev/services.sh down' stops the others)"
       fi
       if (( SECONDS >= deadline )); then
-        die "$s-service not ready on port $port after ${TIMEOUT}s; see $(log_of "$s")"
+        die "$s-service not ready on port $port after ${TIMEOUT}s; see $(log_of "$s") ('dev/services.sh down' stops them)"
       fi
       sleep 0.5
     done
