@@ -37,7 +37,9 @@ JAVA="$JAVA_HOME/bin/java"
 mkdir -p "$WORK/logs"
 # One run at a time per work dir: parallel runs would share the source tree and repositories.
 exec 9>"$WORK/lock"
-if ! flock -n 9; then
+if ! command -v flock >/dev/null; then
+  say "flock not found (util-linux): running without the work-dir lock"
+elif ! flock -n 9; then
   say "another benchmark run holds $WORK/lock; waiting up to 30 minutes"
   flock -w 1800 9 || die "gave up waiting for $WORK/lock"
 fi
