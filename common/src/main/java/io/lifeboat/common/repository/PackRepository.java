@@ -98,6 +98,7 @@ public final class PackRepository implements Repository {
     }
 
     static PackRepository open(ObjectStore store, byte[] masterKey, OpenOptions options) {
+        AesGcm.warmUpInBackground();
         MasterKeys keys = MasterKeys.derive(masterKey);
         byte[] sealedConfig;
         try {
