@@ -260,8 +260,10 @@ public final class PackRepository implements Repository {
         List<Snapshot> result = new ArrayList<>(parallel(keysFound, key -> {
             try {
                 return loadSnapshot(new SnapshotId(RepositoryLayout.nameOf(RepositoryLayout.SNAPSHOTS, key)));
-            } catch (RuntimeException e) {
-                return null; // unverifiable manifests are skipped here and named by snapshot(id) and check
+            } catch (RepositoryException | IllegalArgumentException e) {
+                // Unverifiable manifests are skipped here and named by snapshot(id) and check;
+                // store failures propagate, so a listing is never silently short.
+                return null;
             }
         }));
         result.removeIf(java.util.Objects::isNull);
