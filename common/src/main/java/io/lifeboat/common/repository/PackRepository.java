@@ -364,7 +364,7 @@ public final class PackRepository implements Repository {
 
     /** Counts of what the in-memory index knows. */
     public RepositoryStats stats() {
-        return new RepositoryStats(index.packCount(), index.blobCount(), index.packBytes(), listKeys(store, RepositoryLayout.SNAPSHOTS).size(),
+        return new RepositoryStats(index.packCount(), index.blobCount(), index.rawBytes(), index.packBytes(), listKeys(store, RepositoryLayout.SNAPSHOTS).size(),
             indexFiles().size());
     }
 
