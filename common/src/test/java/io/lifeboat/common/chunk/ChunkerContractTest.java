@@ -75,7 +75,7 @@ public abstract class ChunkerContractTest {
 
     /**
      * A property over many random sizes, read slicings and contents with small parameters. A
-     * seeded loop rather than jqwik: cheap, and the assertion names the failing case.
+     * seeded loop: cheap, and the assertion names the failing case.
      */
     @Test
     void smallParamsRoundTripAndRespectBoundsForAnySlicing() throws IOException {
