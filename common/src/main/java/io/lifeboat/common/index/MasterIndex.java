@@ -3,6 +3,8 @@ package io.lifeboat.common.index;
 import io.lifeboat.common.pack.PackEntry;
 import io.lifeboat.common.pack.PackId;
 import io.lifeboat.common.repository.BlobId;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,6 +32,42 @@ public final class MasterIndex {
                 duplicates.incrementAndGet();
             }
         }
+    }
+
+    /**
+     * Forgets a pack and every blob located in it, returning its record (null if unknown). Scans
+     * every blob, so it is meant for the rare pack that becomes a prune candidate during a session.
+     * A blob also held by another pack is forgotten too (only one location is kept) and is simply
+     * stored again if needed.
+     */
+    public IndexFile.PackRecord removePack(PackId pack) {
+        Long length = packs.remove(pack);
+        if (length == null) {
+            return null;
+        }
+        List<PackEntry> entries = new ArrayList<>();
+        blobs.entrySet().removeIf(e -> {
+            if (e.getValue().pack().equals(pack)) {
+                entries.add(e.getValue().entry());
+                return true;
+            }
+            return false;
+        });
+        entries.sort((a, b) -> Integer.compare(a.offset(), b.offset()));
+        return entries.isEmpty() ? null : new IndexFile.PackRecord(pack, length, entries);
+    }
+
+    /** Forgets several packs and their blobs in one scan (after prune deleted them). */
+    public void removePacks(java.util.Set<PackId> gone) {
+        if (gone.isEmpty()) {
+            return;
+        }
+        gone.forEach(packs::remove);
+        blobs.values().removeIf(l -> gone.contains(l.pack()));
+    }
+
+    public boolean containsPack(PackId pack) {
+        return packs.containsKey(pack);
     }
 
     public Location get(BlobId id) {
