@@ -89,7 +89,13 @@ public final class MaintenanceLease implements AutoCloseable {
             throw new MaintenanceLeaseException("interrupted while acquiring the maintenance lease");
         }
         Instant after = repo.clock().instant();
-        Claim winner = winner(readClaims(repo), after);
+        List<Claim> seen = readClaims(repo);
+        Claim winner = winner(seen, after);
+        for (Claim c : seen) {
+            if (c.claim() != null && c.claim().released() && c.token() >= token && !c.key().equals(key)) {
+                winner = c; // a contender with our token already ran and finished: ours would not be unique
+            }
+        }
         if (winner == null || !winner.key().equals(key)) {
             store.delete(key);
             if (winner == null) {
