@@ -2,7 +2,10 @@ package io.lifeboat.common.retention;
 
 import java.util.Objects;
 
-/** What a legal hold protects: one snapshot by its full id, or every snapshot carrying a tag. */
+/**
+ * What a legal hold protects: one snapshot by its full id, or every snapshot carrying a tag.
+ * Immutable values; {@link #matches} is pure, thread-safe and throws nothing.
+ */
 public sealed interface HoldTarget {
 
     /** True when the hold protects {@code snapshot}. */

@@ -51,7 +51,7 @@ public record RetentionPolicy(
         if (zone == null) {
             throw new RetentionPolicyException("a retention policy needs a time zone");
         }
-        keepTags = keepTags == null ? Set.of() : Set.copyOf(new TreeSet<>(keepTags));
+        keepTags = keepTags == null ? Set.of() : Set.copyOf(keepTags);
         for (String t : keepTags) {
             if (t.isBlank()) {
                 throw new RetentionPolicyException("--keep-tag: a tag must not be empty");
