@@ -153,6 +153,7 @@ public final class RetentionEvaluator {
     }
 
     private static String isoWeek(ZonedDateTime t) {
-        return String.format(Locale.ROOT, "%04d-W%02d", t.get(IsoFields.WEEK_BASED_YEAR), t.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR));
+        return String.format(Locale.ROOT, "%04d-W%02d",
+            t.get(IsoFields.WEEK_BASED_YEAR), t.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR));
     }
 }

@@ -37,7 +37,10 @@ public record RetentionPolicy(
         Set<GroupBy> groupBy,
         boolean allowEmpty) {
 
-    /** restic's {@code --group-by host,paths}, plus the source type: a database and a directory on one host never compete. */
+    /**
+     * restic's {@code --group-by host,paths}, plus the source type: a database and a directory on
+     * one host never compete.
+     */
     public static final Set<GroupBy> DEFAULT_GROUP_BY = Set.of(GroupBy.HOST, GroupBy.SOURCE_TYPE, GroupBy.PATHS);
 
     public RetentionPolicy {
