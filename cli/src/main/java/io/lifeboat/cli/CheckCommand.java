@@ -47,11 +47,15 @@ final class CheckCommand extends RepoCommand {
             m.put("blobs_referenced", snaps.blobsReferenced());
             m.put("packs_read", packs.packsRead());
             m.put("problems", problems);
+            m.put("warnings", packs.warnings());
             Map<String, Object> damaged = new LinkedHashMap<>();
             snaps.hurtSnapshots().forEach((pack, hurt) -> damaged.put(pack, hurt.stream().map(s -> s.id().hex()).toList()));
             m.put("damaged_packs", damaged);
             root.printJson(m);
         } else {
+            for (String w : packs.warnings()) {
+                root.out.println("warning: " + w);
+            }
             for (String p : problems) {
                 root.out.println("error: " + p);
             }

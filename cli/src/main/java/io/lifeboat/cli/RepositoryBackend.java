@@ -40,10 +40,12 @@ interface RepositoryBackend {
     /**
      * The result of the pack-level check.
      *
-     * @param problems one line per problem found in packs or indexes
+     * @param problems one line per error found in packs or indexes
+     * @param warnings one line per harmless finding (for example packs no index names yet, left by
+     *     an interrupted backup)
      * @param damagedPacks pack id to the blobs the index says it holds, for packs that failed to read
      * @param packsRead how many packs were read in full
      */
-    record PackCheck(List<String> problems, Map<String, Set<BlobId>> damagedPacks, long packsRead) {
+    record PackCheck(List<String> problems, List<String> warnings, Map<String, Set<BlobId>> damagedPacks, long packsRead) {
     }
 }

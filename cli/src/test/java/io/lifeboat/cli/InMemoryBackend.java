@@ -50,7 +50,7 @@ final class InMemoryBackend implements RepositoryBackend {
 
     @Override
     public PackCheck checkPacks(Repository repository, double readFraction) {
-        return new PackCheck(damaged.isEmpty() || readFraction == 0 ? List.of() : List.of("a pack failed to verify"),
+        return new PackCheck(damaged.isEmpty() || readFraction == 0 ? List.of() : List.of("a pack failed to verify"), List.of(),
             readFraction > 0 ? damaged : Map.of(), readFraction > 0 ? 1 : 0);
     }
 
