@@ -37,10 +37,11 @@ final class RestoreCommand extends RepoCommand {
         Snapshot s = repo.snapshot(snapshotId);
         RestoreSummary r;
         try (ProgressReporter progress = ProgressReporter.create("restore", root.err, root.quiet || root.json)) {
-            progress.totals(s.spec().summary().getOrDefault("files_new", 0L)
-                + s.spec().summary().getOrDefault("files_changed", 0L)
-                + s.spec().summary().getOrDefault("files_unmodified", 0L),
-                s.spec().summary().getOrDefault("bytes_total", -1L));
+            if (includes.isEmpty()) {
+                Map<String, Long> sum = s.spec().summary();
+                progress.totals(sum.getOrDefault("files_new", 0L) + sum.getOrDefault("files_changed", 0L)
+                    + sum.getOrDefault("files_unmodified", 0L), sum.getOrDefault("bytes_total", -1L));
+            }
             r = new FileTreeTarget(target, overwrite, threads).restore(repo, s, includes, progress);
         }
         if (root.json) {
