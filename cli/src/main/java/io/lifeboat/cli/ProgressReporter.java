@@ -70,7 +70,7 @@ final class ProgressReporter implements ProgressListener, AutoCloseable {
         long f = files.incrementAndGet();
         if (bar != null) {
             long t = totalFiles.get();
-            bar.setExtraMessage(f + (t >= 0 ? "/" + t : "") + " files " + shorten(current.get()));
+            bar.setExtraMessage(" " + f + (t >= 0 ? "/" + t : "") + " files " + shorten(current.get()));
         }
         maybePrint();
     }

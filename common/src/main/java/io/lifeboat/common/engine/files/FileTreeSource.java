@@ -52,10 +52,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * ctime equal the parent snapshot's node keeps the parent's content list without being read.
  *
  * <p>Parallelism and memory: one walker thread lists directories; {@link BackupOptions#threads}
- * workers each read, chunk, hash and store one file at a time (the repository compresses and
- * encrypts in the calling thread), with at most twice that many files in flight, so memory is a few
- * chunks per worker whatever the tree size. Directory trees are stored bottom-up as their children
- * complete.
+ * reader threads each read and chunk one file at a time, with at most twice that many files in
+ * flight; as many saver threads hash, compress, encrypt and store the chunks (the repository does
+ * that work in the calling thread), with at most twice that many chunks in flight, so one large
+ * file also uses every core and memory stays a few chunks per thread whatever the tree size.
+ * Directory trees are stored bottom-up as their children complete.
  *
  * <p>Errors: a file that vanishes or changes while read is a warning; a file or directory that
  * cannot be read is an error counted in the summary and left out of the snapshot, and the backup
@@ -109,7 +110,8 @@ public final class FileTreeSource implements BackupSource {
         Snapshot parent = options.noParent() ? null
             : options.parent() != null ? options.parent() : repository.latest(SOURCE_TYPE, paths()).orElse(null);
         BackupCounters counters = new BackupCounters();
-        ContentWriter writer = new ContentWriter(repository, chunker, counters);
+        ContentWriter writer = new ContentWriter(repository, chunker, counters, options.threads(),
+            options.threads() * 2);
         Thread scanner = startScanner(progress);
         ExecutorService pool = Executors.newFixedThreadPool(options.threads(), r -> {
             Thread t = new Thread(r, "lifeboat-backup");
@@ -141,6 +143,7 @@ public final class FileTreeSource implements BackupSource {
             return new BackupResult(snapshot, summary);
         } finally {
             pool.shutdownNow();
+            writer.close();
             scanner.interrupt();
         }
     }

@@ -34,8 +34,8 @@ import java.util.function.Supplier;
  *
  * <p>A command that exits non-zero fails the backup and nothing is committed; the error message
  * carries the command's name, exit code and the last lines of its standard error (never its
- * environment, which may hold passwords). The stream is read in the calling thread, chunk by chunk,
- * so memory stays bounded whatever its length.
+ * environment, which may hold passwords). The stream is read and chunked in the calling thread while
+ * {@link BackupOptions#threads} savers store chunks, so memory stays bounded whatever its length.
  */
 public final class StreamSource implements BackupSource {
     public static final String SOURCE_TYPE = "stream";
@@ -83,16 +83,17 @@ public final class StreamSource implements BackupSource {
     public BackupResult backup(Repository repository, BackupOptions options, ProgressListener progress) {
         Instant start = Instant.now();
         BackupCounters counters = new BackupCounters();
-        ContentWriter writer = new ContentWriter(repository, chunker, counters);
         progress.itemStarted(filename);
-        ContentWriter.Stored stored = command == null ? readInput(writer, progress) : runCommand(writer, progress);
-        long now = System.currentTimeMillis();
-        TreeNode node = TreeNode.builder(filename, NodeType.FILE).mode(0600).mtimeNs(now * 1_000_000L)
-            .size(stored.size()).content(stored.content()).build();
+        ContentWriter.Stored stored;
+        BlobId root;
+        try (ContentWriter writer = new ContentWriter(repository, chunker, counters, options.threads(),
+                options.threads() * 2)) {
+            stored = command == null ? readInput(writer, progress) : runCommand(writer, progress);
+            root = writer.saveTree(Tree.of(List.of(fileNode(stored))));
+        }
         counters.filesNew.incrementAndGet();
         counters.bytesTotal.addAndGet(stored.size());
         progress.itemDone(filename, stored.size(), true);
-        BlobId root = writer.saveTree(Tree.of(List.of(node)));
         var summary = counters.summary();
         Map<String, String> labels = new LinkedHashMap<>(options.labels());
         if (command != null) {
@@ -101,6 +102,11 @@ public final class StreamSource implements BackupSource {
         Snapshot snapshot = repository.commitSnapshot(new SnapshotSpec(SOURCE_TYPE, root, options.hostname(),
             options.username(), paths(), options.tags(), null, start, summary.toMap(), labels));
         return new BackupResult(snapshot, summary);
+    }
+
+    private TreeNode fileNode(ContentWriter.Stored stored) {
+        return TreeNode.builder(filename, NodeType.FILE).mode(0600).mtimeNs(System.currentTimeMillis() * 1_000_000L)
+            .size(stored.size()).content(stored.content()).build();
     }
 
     private ContentWriter.Stored readInput(ContentWriter writer, ProgressListener progress) {
