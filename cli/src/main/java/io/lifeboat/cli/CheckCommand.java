@@ -39,6 +39,14 @@ final class CheckCommand extends RepoCommand {
             + (hurt.isEmpty() ? "no snapshot" : hurt.size() + " snapshot" + (hurt.size() == 1 ? "" : "s") + ": "
                 + String.join(", ", hurt.stream().map(s -> s.id().shortHex()).toList()))));
         boolean ok = problems.isEmpty();
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("ok", Boolean.toString(ok));
+        details.put("readDataPercent", Double.toString(fraction * 100));
+        details.put("snapshots", Long.toString(snaps.snapshotsChecked()));
+        details.put("packsRead", Long.toString(packs.packsRead()));
+        details.put("problems", Integer.toString(problems.size()));
+        details.put("damagedPacks", String.join(",", snaps.hurtSnapshots().keySet()));
+        journal(repo, "check", List.of(), details);
         if (root.json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("ok", ok);

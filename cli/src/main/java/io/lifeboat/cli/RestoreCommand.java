@@ -44,6 +44,15 @@ final class RestoreCommand extends RepoCommand {
             }
             r = new FileTreeTarget(target, overwrite, threads).restore(repo, s, includes, progress);
         }
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("snapshot", s.id().hex());
+        details.put("target", target.toAbsolutePath().toString());
+        details.put("includes", String.join(",", includes));
+        details.put("files", Long.toString(r.files()));
+        details.put("bytes", Long.toString(r.bytes()));
+        details.put("errors", Long.toString(r.errors()));
+        details.put("durationMs", Long.toString(r.elapsed().toMillis()));
+        journal(repo, "restore", List.of("snapshots/" + s.id().hex()), details);
         if (root.json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("snapshot", s.id().hex());

@@ -78,6 +78,11 @@ class RealRepositoryCliTest {
         assertThat(run("check", "--read-data")).as(out + err).isZero();
         assertThat(run("stats", "--json")).isZero();
         assertThat(json().get("stored_bytes").asLong()).isPositive();
+        try (var r = Repositories.open(new LocalObjectStore(repo), "pw".toCharArray())) {
+            assertThat(r.journal()).extracting(j -> j.entry().action()).contains("backup", "restore", "check");
+            assertThat(r.journal()).filteredOn(j -> j.entry().action().equals("restore")).singleElement()
+                .satisfies(j -> assertThat(j.entry().details()).containsEntry("files", "6"));
+        }
     }
 
     @Test
