@@ -12,7 +12,6 @@ import io.lifeboat.common.store.local.LocalObjectStore;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The built CLI as a real process: a backup killed with SIGKILL halfway leaves no snapshot, and the
- * next backup succeeds and reuses the packs the killed one had indexed. Also the launcher script.
+ * next backup succeeds and reuses the packs the killed one had indexed.
  */
 class BackupCrashIT {
     static final Path ROOT = Path.of(System.getProperty("lifeboat.repo.root", "..")).toAbsolutePath().normalize();
@@ -123,30 +122,5 @@ class BackupCrashIT {
         Result check = run(cli("check", "--read-data", "--json"));
         assertThat(check.code()).as(check.out() + check.err()).isZero();
         assertThat(new ObjectMapper().readTree(check.out()).get("ok").asBoolean()).isTrue();
-    }
-
-    @Test
-    void launcherScriptRunsTheCliAndErrorsAreOneLine() throws Exception {
-        Path launcher = ROOT.resolve("lifeboat");
-        ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "--version");
-        Result v = run(pb);
-        assertThat(v.code()).as(v.err()).isZero();
-        assertThat(v.out()).startsWith("lifeboat ");
-
-        ProcessBuilder wrong = new ProcessBuilder(launcher.toString(), "snapshots");
-        wrong.environment().put("LIFEBOAT_REPOSITORY", repo.toString());
-        wrong.environment().put("LIFEBOAT_PASSWORD", "not the password");
-        Result w = run(wrong);
-        assertThat(w.code()).isEqualTo(ExitCodes.WRONG_PASSWORD);
-        assertThat(w.err().lines().toList()).hasSize(1);
-        assertThat(w.err()).startsWith("lifeboat: wrong password").doesNotContain("Exception");
-
-        ProcessBuilder missing = new ProcessBuilder(launcher.toString(), "snapshots");
-        missing.environment().put("LIFEBOAT_REPOSITORY", tmp.resolve("nope").toString());
-        missing.environment().put("LIFEBOAT_PASSWORD", "pw");
-        Result m = run(missing);
-        assertThat(m.code()).isEqualTo(ExitCodes.NO_REPOSITORY);
-        assertThat(m.err().lines().toList()).hasSize(1);
-        assertThat(new String(m.out().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8)).isEmpty();
     }
 }
