@@ -70,7 +70,7 @@ final class CliSettings {
         if (pwFile != null) {
             return readPasswordFile(Path.of(pwFile));
         }
-        Console console = System.console();
+        Console console = Terminal.interactiveConsole();
         if (console != null) {
             char[] a = console.readPassword("repository password: ");
             if (a == null || a.length == 0) {

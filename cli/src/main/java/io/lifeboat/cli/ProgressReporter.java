@@ -39,7 +39,7 @@ final class ProgressReporter implements ProgressListener, AutoCloseable {
     }
 
     static ProgressReporter create(String task, PrintStream err, boolean quiet) {
-        return new ProgressReporter(task, err, System.console() != null, quiet);
+        return new ProgressReporter(task, err, Terminal.interactiveConsole() != null, quiet);
     }
 
     @Override
