@@ -53,17 +53,25 @@ await() {
   done
 }
 
-# Stops the process in pid file $1 (TERM, then KILL after $2 seconds, default 30) and removes the file.
+# Stops the process in pid file $1 and everything in its process group (spawn makes it a group
+# leader, and wrappers such as kc.sh run java as a child): TERM, then KILL after $2 seconds (default 30).
 stop_pidfile() {
   local f=$1 grace=${2:-30} pid
   if pid=$(live_pid "$f"); then
-    kill -TERM "$pid" 2>/dev/null || true
-    if ! await "$grace" bash -c "! kill -0 $pid"; then
-      kill -KILL "$pid" 2>/dev/null || true
-      await 10 bash -c "! kill -0 $pid" || true
+    local target=$pid
+    [[ $(ps -o pgid= -p "$pid" 2>/dev/null | tr -d ' ') == "$pid" ]] && target=-$pid
+    kill -TERM -- "$target" 2>/dev/null || true
+    if ! await "$grace" group_gone "$target"; then
+      kill -KILL -- "$target" 2>/dev/null || true
+      await 10 group_gone "$target" || true
     fi
   fi
   rm -f "$f"
+}
+
+# True when no process is left in group -$1 (or, for a plain pid, when it is gone).
+group_gone() {
+  if [[ $1 == -* ]]; then ! pgrep -g "${1#-}" >/dev/null; else ! kill -0 "$1" 2>/dev/null; fi
 }
 
 # Starts "$@" in the background as its own session, output to log $2, pid to file $1.
