@@ -97,8 +97,12 @@ cmd_up() {
   for s in "${wanted[@]}"; do
     local dir; dir=$(server_dir "$s")
     mkdir -p "$dir"
-    # shellcheck disable=SC2046
-    "${s}_up" "$dir" $(shared_ports "$s")
+    local ports; ports=$(shared_ports "$s")
+    if "${s}_pid" "$dir" >/dev/null 2>&1 && [[ -s "$dir/port" && $(<"$dir/port") != "${ports%% *}" ]]; then
+      die "$s already runs on port $(<"$dir/port"), not ${ports%% *}: run 'dev/infra.sh down' first"
+    fi
+    # shellcheck disable=SC2086
+    "${s}_up" "$dir" $ports
     log "$s: $("${s}_endpoint" "$dir") (pid $("${s}_pid" "$dir"))"
   done
   trap - EXIT
