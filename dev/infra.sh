@@ -13,7 +13,7 @@
 #
 # Servers: kafka s3proxy postgres kms (always), ceph keycloak (optional; "up ceph,keycloak" works too).
 # Downloads are cached in ${LIFEBOAT_CACHE:-~/.cache/lifeboat}; state, logs and pid files live in
-# ${LIFEBOAT_INFRA_DIR:-$LIFEBOAT_CACHE/infra}/<server>/. See docs/development.md.
+# ${LIFEBOAT_INFRA_DIR:-~/.cache/lifeboat/infra}/<server>/. See docs/development.md.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

@@ -4,7 +4,7 @@
 
 LIFEBOAT_REPO_ROOT=${LIFEBOAT_REPO_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 LIFEBOAT_CACHE=${LIFEBOAT_CACHE:-$HOME/.cache/lifeboat}
-LIFEBOAT_INFRA_DIR=${LIFEBOAT_INFRA_DIR:-$LIFEBOAT_CACHE/infra}
+LIFEBOAT_INFRA_DIR=${LIFEBOAT_INFRA_DIR:-$HOME/.cache/lifeboat/infra}
 
 log() { printf '[infra %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 

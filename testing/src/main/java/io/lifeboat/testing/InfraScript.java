@@ -50,10 +50,6 @@ final class InfraScript {
         if (dir != null && !dir.isBlank()) {
             return Path.of(dir);
         }
-        String cache = System.getenv("LIFEBOAT_CACHE");
-        if (cache != null && !cache.isBlank()) {
-            return Path.of(cache, "infra");
-        }
         return Path.of(System.getProperty("user.home"), ".cache", "lifeboat", "infra");
     }
 
