@@ -41,7 +41,9 @@ kms_up() {
     kms_build
     printf '%s\n' "$port" >"$dir/port"
     [[ -f "$dir/kms.log" ]] && mv -f "$dir/kms.log" "$dir/kms.log.1"
-    spawn "$dir/kms.pid" "$dir/kms.log" "$(java_bin)" -Xmx128m -jar "$(kms_jar)" \
+    # Run a copy: a build that runs meanwhile ('mvnw verify') rewrites the jar under target/.
+    cp -f "$(kms_jar)" "$dir/lifeboat-dev-kms.jar"
+    spawn "$dir/kms.pid" "$dir/kms.log" "$(java_bin)" -Xmx128m -jar "$dir/lifeboat-dev-kms.jar" \
       --port "$port" --data-dir "$dir/data" --access-key "$ak" --secret-key "$sk" \
       --bootstrap-alias "$KMS_ALIAS"
   fi
