@@ -32,11 +32,11 @@ public final class Maintenance {
     }
 
     /**
-     * Forgets snapshots with the safe default hook for holds ({@link HoldChecker#refuseIfAnyHold})
-     * and no Object Lock.
+     * Forgets snapshots, honouring the holds stored in the repository ({@link HoldChecker#fromStore}),
+     * without Object Lock.
      */
     public static ForgetResult forget(PackRepository repo, List<String> idsOrPrefixes, String actor) {
-        return forget(repo, idsOrPrefixes, actor, HoldChecker.refuseIfAnyHold(repo.store()), RetentionLockPolicy.NONE);
+        return forget(repo, idsOrPrefixes, actor, HoldChecker.fromStore(repo.store()), RetentionLockPolicy.NONE);
     }
 
     /**

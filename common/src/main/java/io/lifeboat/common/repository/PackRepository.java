@@ -56,9 +56,9 @@ import java.util.regex.Pattern;
  * packs of a killed run are found by the next run's dedup.
  *
  * <p>Prune safety (docs/design/prune.md): packs named by {@code prune/} candidates at open are
- * invisible to dedup (their blobs count as absent; they stay readable for loads). Before its
- * first dedup decision a writing session writes a {@code locks/backup-*} marker and re-lists the
- * candidates; prune defers deleting candidates while such a marker is live. Before writing a
+ * invisible to dedup (their blobs count as absent; they stay readable for loads). At its first
+ * {@link #saveBlob} (or commit) a writing session writes a {@code locks/backup-*} marker and
+ * re-lists the candidates; prune defers deleting candidates while such a marker is live. Before writing a
  * manifest, the session re-lists candidates and copies the blobs of every pack it deduplicated
  * against or wrote that has become a candidate since into a new pack of its own, and fails if such
  * a pack is already gone, so a snapshot never references a pack prune may delete.
@@ -196,8 +196,9 @@ public final class PackRepository implements Repository {
 
     @Override
     public boolean contains(BlobId id) {
+        // No marker here: read-only users (check, diff) call this too. A backup that relies on
+        // contains() alone is still safe: its packs are remembered and checked at commit.
         checkOpen();
-        beginSession();
         return deduplicated(id) || pending.containsKey(id);
     }
 

@@ -4,10 +4,15 @@ import static io.lifeboat.common.maintenance.MaintenanceFixture.contents;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lifeboat.common.repository.BlobId;
 import io.lifeboat.common.repository.PackRepository;
 import io.lifeboat.common.repository.RepositoryException;
 import io.lifeboat.common.repository.RepositoryLayout;
 import io.lifeboat.common.repository.Snapshot;
+import io.lifeboat.common.repository.SnapshotSpec;
+import io.lifeboat.common.retention.Hold;
+import io.lifeboat.common.retention.HoldCodec;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -46,11 +51,23 @@ class ForgetTest {
     }
 
     @Test
-    void withoutAHoldEvaluatorAnyHoldObjectMakesForgetRefuse() {
-        f.memory.put(RepositoryLayout.HOLDS + "LEGAL-7", "{}".getBytes());
+    void holdsStoredInTheRepositoryAreHonouredAndAnUnreadableOneProtectsEverything() {
+        f.memory.put(RepositoryLayout.HOLDS + "LEGAL-7",
+            HoldCodec.encode(Hold.onTag("LEGAL-7", "legal", "case 7", "dana", f.clock.instant().minusSeconds(60))));
+        Snapshot tagged;
         try (PackRepository repo = f.open()) {
-            assertThatThrownBy(() -> Maintenance.forget(repo, List.of(a.id().hex()), "carol@host"))
-                .hasMessageContaining("is under legal hold LEGAL-7");
+            BlobId root = MaintenanceFixture.saveTree(repo, "t", contents(1, 100, 9));
+            tagged = repo.commitSnapshot(new SnapshotSpec("files", root, "h", "u", List.of("/t"), List.of("legal"), null,
+                f.clock.instant(), Map.of(), Map.of()));
+            assertThatThrownBy(() -> Maintenance.forget(repo, List.of(tagged.id().hex()), "carol@host"))
+                .hasMessage("snapshot " + tagged.id().hex() + " is under legal hold LEGAL-7; nothing was forgotten");
+            Maintenance.forget(repo, List.of(a.id().hex()), "carol@host");
+            assertThat(repo.snapshots()).hasSize(2);
+        }
+        f.memory.put(RepositoryLayout.HOLDS + "BROKEN", "{not json".getBytes());
+        try (PackRepository repo = f.open()) {
+            assertThatThrownBy(() -> Maintenance.forget(repo, List.of(b.id().hex()), "carol@host"))
+                .hasMessageContaining("under legal hold BROKEN (unreadable");
             assertThat(repo.snapshots()).hasSize(2);
         }
     }

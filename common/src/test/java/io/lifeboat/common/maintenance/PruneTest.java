@@ -98,6 +98,32 @@ class PruneTest {
     }
 
     @Test
+    void aBackupThatOnlyAskedContainsCopiesTheBlobsOfPacksThatBecameCandidates() {
+        List<byte[]> old = contents(4, 4000, 1);
+        Snapshot first = f.backup("/old", old);
+        List<String> oldPacks = f.packs();
+        try (PackRepository session = f.open("incremental@test")) {
+            byte[] unchanged = old.get(3);
+            assertThat(session.contains(session.blobId(unchanged))).as("skipped via the parent, as FileTreeSource does").isTrue();
+            assertThat(f.keys(RepositoryLayout.BACKUP_SESSIONS)).as("contains writes nothing").isEmpty();
+
+            f.forget(first);
+            assertThat(f.prune().marked()).isEqualTo(oldPacks.size());
+
+            // Only the trees are saved: the file's content is referenced, never saved again.
+            byte[] sub = MaintenanceFixture.tree(Map.of("f", List.of(session.blobId(unchanged))), Map.of());
+            session.saveBlob(BlobType.TREE, sub);
+            byte[] root = MaintenanceFixture.tree(Map.of(), Map.of("new", session.blobId(sub)));
+            session.saveBlob(BlobType.TREE, root);
+            f.commit(session, session.blobId(root), "/new");
+        }
+        f.clock.advance(PAST_GRACE);
+        assertThat(f.prune().deletedPacks()).containsExactlyInAnyOrderElementsOf(oldPacks);
+        f.assertChecksClean();
+        f.assertEverySnapshotLoads();
+    }
+
+    @Test
     void aSessionOpenedAfterPhaseOneDoesNotDeduplicateAgainstCandidates() {
         List<byte[]> old = contents(4, 4000, 1);
         Snapshot first = f.backup("/old", old);
