@@ -35,6 +35,17 @@ public final class MasterIndex {
     }
 
     /**
+     * Adds a pack whose copies of its blobs take precedence over those already known: maintenance
+     * copied them there because the old pack is going away.
+     */
+    public void addPreferred(IndexFile.PackRecord pack) {
+        packs.putIfAbsent(pack.id(), pack.length());
+        for (PackEntry e : pack.entries()) {
+            blobs.put(e.id(), new Location(pack.id(), e));
+        }
+    }
+
+    /**
      * Forgets a pack and every blob located in it, returning its record (null if unknown). Scans
      * every blob, so it is meant for the rare pack that becomes a prune candidate during a session.
      * A blob also held by another pack is forgotten too (only one location is kept) and is simply

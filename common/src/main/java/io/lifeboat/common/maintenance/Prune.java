@@ -197,6 +197,7 @@ public final class Prune {
                 toDelete.stream().map(RepositoryLayout::pack).toList());
         }
 
+        lease.verify();
         long repackedBlobs = repack(toRepack);
         for (PackInfo p : toRepack) {
             mark(p.id, p.length, "repacked");

@@ -698,14 +698,21 @@ public final class PackRepository implements Repository {
         return writer.finish(keys.metadataKey());
     }
 
-    /** Writes an index file naming {@code packs} and returns its key. */
+    /**
+     * Writes an index file naming {@code packs} and returns its key. This session then loads
+     * their blobs from these packs, which maintenance writes to replace others.
+     */
     public String writeIndexFile(List<IndexFile.PackRecord> packs) {
         byte[] sealed = IndexFile.seal(packs, keys.metadataKey());
         String key = RepositoryLayout.index(Sha256.hex(sealed));
         store.put(key, sealed, PutOptions.of(ObjectKind.METADATA));
         loadedIndexFiles.add(key);
         for (IndexFile.PackRecord p : packs) {
-            (knownCandidates.contains(p.id()) ? candidateIndex : index).add(p);
+            if (knownCandidates.contains(p.id())) {
+                candidateIndex.add(p);
+            } else {
+                index.addPreferred(p);
+            }
         }
         return key;
     }

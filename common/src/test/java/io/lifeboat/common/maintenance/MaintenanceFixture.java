@@ -13,6 +13,7 @@ import io.lifeboat.common.repository.RepositoryChecker;
 import io.lifeboat.common.repository.RepositoryLayout;
 import io.lifeboat.common.repository.Snapshot;
 import io.lifeboat.common.repository.SnapshotSpec;
+import io.lifeboat.common.store.ObjectStore;
 import io.lifeboat.common.store.memory.InMemoryObjectStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,11 +27,18 @@ import java.util.Random;
 final class MaintenanceFixture {
     static final char[] PASSWORD = "prune-test".toCharArray();
 
-    final InMemoryObjectStore memory = new InMemoryObjectStore();
-    final FaultInjectingStore store = new FaultInjectingStore(memory);
+    /** The store itself, for tests that read or plant objects behind the repository's back. */
+    final ObjectStore memory;
+    final FaultInjectingStore store;
     final MutableClock clock = new MutableClock(Instant.parse("2026-05-01T00:00:00Z"));
 
     MaintenanceFixture(long packSizeTarget) {
+        this(packSizeTarget, new InMemoryObjectStore());
+    }
+
+    MaintenanceFixture(long packSizeTarget, ObjectStore raw) {
+        this.memory = raw;
+        this.store = new FaultInjectingStore(raw);
         Repositories.init(store, PASSWORD, InitOptions.forTests().withPackSizeTarget(packSizeTarget), options("init@test")).close();
     }
 
