@@ -46,35 +46,37 @@ public final class MasterIndex {
     }
 
     /**
-     * Forgets a pack and every blob located in it, returning its record (null if unknown). Scans
-     * every blob, so it is meant for the rare pack that becomes a prune candidate during a session.
-     * A blob also held by another pack is forgotten too (only one location is kept) and is simply
-     * stored again if needed.
+     * Forgets several packs and their blobs in one scan, returning the records of those that held
+     * blobs here (entries in pack order).
      */
-    public IndexFile.PackRecord removePack(PackId pack) {
-        Long length = packs.remove(pack);
-        if (length == null) {
-            return null;
-        }
-        List<PackEntry> entries = new ArrayList<>();
-        blobs.entrySet().removeIf(e -> {
-            if (e.getValue().pack().equals(pack)) {
-                entries.add(e.getValue().entry());
-                return true;
-            }
-            return false;
-        });
-        entries.sort((a, b) -> Integer.compare(a.offset(), b.offset()));
-        return entries.isEmpty() ? null : new IndexFile.PackRecord(pack, length, entries);
-    }
-
-    /** Forgets several packs and their blobs in one scan (after prune deleted them). */
-    public void removePacks(java.util.Set<PackId> gone) {
+    public List<IndexFile.PackRecord> removePacks(java.util.Set<PackId> gone) {
         if (gone.isEmpty()) {
-            return;
+            return List.of();
         }
-        gone.forEach(packs::remove);
-        blobs.values().removeIf(l -> gone.contains(l.pack()));
+        Map<PackId, Long> lengths = new java.util.HashMap<>();
+        for (PackId p : gone) {
+            Long length = packs.remove(p);
+            if (length != null) {
+                lengths.put(p, length);
+            }
+        }
+        Map<PackId, List<PackEntry>> entries = new java.util.HashMap<>();
+        blobs.entrySet().removeIf(e -> {
+            PackId p = e.getValue().pack();
+            if (!gone.contains(p)) {
+                return false;
+            }
+            synchronized (entries) {
+                entries.computeIfAbsent(p, k -> new ArrayList<>()).add(e.getValue().entry());
+            }
+            return true;
+        });
+        List<IndexFile.PackRecord> out = new ArrayList<>();
+        entries.forEach((p, list) -> {
+            list.sort((a, b) -> Integer.compare(a.offset(), b.offset()));
+            out.add(new IndexFile.PackRecord(p, lengths.getOrDefault(p, 0L), list));
+        });
+        return out;
     }
 
     public boolean containsPack(PackId pack) {

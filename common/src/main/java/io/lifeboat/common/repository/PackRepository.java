@@ -449,14 +449,15 @@ public final class PackRepository implements Repository {
 
     /** Lists {@code prune/} and hides the blobs of packs that became candidates from dedup. */
     private void refreshCandidates() {
+        Set<PackId> fresh = new java.util.HashSet<>();
         for (String key : listKeys(store, RepositoryLayout.PRUNE)) {
             PackId candidate = RepositoryLayout.packIdOfCandidate(key);
             if (candidate != null && knownCandidates.add(candidate)) {
-                IndexFile.PackRecord moved = index.removePack(candidate);
-                if (moved != null) {
-                    candidateIndex.add(moved);
-                }
+                fresh.add(candidate);
             }
+        }
+        for (IndexFile.PackRecord moved : index.removePacks(fresh)) {
+            candidateIndex.add(moved);
         }
     }
 
@@ -474,12 +475,22 @@ public final class PackRepository implements Repository {
         for (PackId p : referencedPacks) {
             (knownCandidates.contains(p) ? toCopy : toCheck).add(p);
         }
-        parallel(toCheck, p -> {
-            if (!store.exists(RepositoryLayout.pack(p))) {
-                throw deletedWhileRunning(RepositoryLayout.pack(p));
+        if (toCheck.size() > 256) {
+            // one listing is cheaper than thousands of HEAD requests
+            Set<String> stored = new java.util.HashSet<>(listKeys(store, RepositoryLayout.DATA));
+            for (PackId p : toCheck) {
+                if (!stored.contains(RepositoryLayout.pack(p))) {
+                    throw deletedWhileRunning(RepositoryLayout.pack(p));
+                }
             }
-            return null;
-        });
+        } else {
+            parallel(toCheck, p -> {
+                if (!store.exists(RepositoryLayout.pack(p))) {
+                    throw deletedWhileRunning(RepositoryLayout.pack(p));
+                }
+                return null;
+            });
+        }
         boolean copied = false;
         for (PackId p : toCopy) {
             copied |= copyBlobsOf(p);
