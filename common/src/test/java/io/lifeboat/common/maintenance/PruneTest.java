@@ -101,6 +101,29 @@ class PruneTest {
     }
 
     @Test
+    void aLongBackupThatKeepsFlushingStaysLiveForPrune() {
+        List<byte[]> old = contents(4, 4000, 1);
+        Snapshot first = f.backup("/old", old);
+        List<String> oldPacks = f.packs();
+        try (PackRepository session = f.open("long-backup@test")) {
+            byte[] shared = old.get(0);
+            session.saveBlob(BlobType.DATA, session.blobId(shared), shared, 0, shared.length);
+            f.forget(first);
+            f.prune();
+            f.clock.advance(Duration.ofHours(40));
+            session.saveBlob(BlobType.DATA, content(4000, 55));
+            session.flush(); // heartbeat
+            f.clock.advance(Duration.ofHours(10)); // 50 h after start, 10 h after the heartbeat
+            PruneReport report = f.prune();
+            assertThat(report.staleSessions()).isZero();
+            assertThat(report.deferredBySessions()).isEqualTo(oldPacks.size());
+            f.commit(session, MaintenanceFixture.saveTree(session, "new", List.of(shared)), "/new");
+        }
+        f.assertChecksClean();
+        f.assertEverySnapshotLoads();
+    }
+
+    @Test
     void aBackupThatOnlyAskedContainsCopiesTheBlobsOfPacksThatBecameCandidates() {
         List<byte[]> old = contents(4, 4000, 1);
         Snapshot first = f.backup("/old", old);
