@@ -103,6 +103,55 @@ public final class ChildProcess {
         return new Outcome<>(null, code, tail.text());
     }
 
+    /**
+     * Feeds a child's standard input from {@code writer} in the calling thread while another thread
+     * hands its standard output to {@code reader}. A child may stop reading early (a tool that needs
+     * only the head of its input): when it then exits with 0, the broken pipe is not an error.
+     *
+     * @throws EngineException if the command cannot start, reading its output fails, or the wait is
+     *     interrupted
+     */
+    public static <T> Outcome<T> pipe(List<String> command, Map<String, String> extraEnv, InputWriter writer,
+            OutputReader<T> reader) {
+        String name = name(command);
+        Process process = start(command, extraEnv, ProcessBuilder.Redirect.PIPE);
+        Tail tail = Tail.drain(process.getErrorStream());
+        java.util.concurrent.CompletableFuture<T> output = new java.util.concurrent.CompletableFuture<>();
+        Thread outReader = new Thread(() -> {
+            try (InputStream out = process.getInputStream()) {
+                output.complete(reader.read(out));
+            } catch (IOException | RuntimeException e) {
+                output.completeExceptionally(e);
+            }
+        }, "lifeboat-stdout");
+        outReader.setDaemon(true);
+        outReader.start();
+        IOException writeError = null;
+        try (OutputStream in = process.getOutputStream()) {
+            writer.write(in);
+        } catch (IOException e) {
+            writeError = e;
+        } catch (RuntimeException | Error e) {
+            process.destroyForcibly();
+            throw e;
+        }
+        int code = waitFor(process, name, tail);
+        T value;
+        try {
+            value = output.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException("interrupted while reading the output of '" + name + "'");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new EngineException("reading the output of '" + name + "' failed: " + e.getCause().getMessage(),
+                e.getCause());
+        }
+        if (code != 0 && writeError != null && tail.text().isEmpty()) {
+            throw new EngineException("writing to '" + name + "' failed: " + writeError.getMessage(), writeError);
+        }
+        return new Outcome<>(value, code, tail.text());
+    }
+
     private static Process start(List<String> command, Map<String, String> extraEnv, ProcessBuilder.Redirect stdin) {
         return start(command, extraEnv, stdin, false);
     }

@@ -62,8 +62,50 @@ final class PgChecksums {
     static PostgresManifest.TableStats of(Connection c, String schema, String table) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql(schema, table)); ResultSet rs = ps.executeQuery()) {
             rs.next();
-            return new PostgresManifest.TableStats(schema, table, rs.getLong(1), rs.getString(2));
+            return new PostgresManifest.TableStats(schema, table, rs.getLong(1), rs.getString(2), null);
         }
+    }
+
+    /** The names of the objects that belong to {@code schema.table}, read in the same transaction. */
+    static PostgresManifest.Dependents dependents(Connection c, String schema, String table) throws SQLException {
+        String rel = quote(schema) + "." + quote(table);
+        List<String> indexes = names(c, "select i.relname from pg_index x join pg_class i on i.oid = x.indexrelid "
+            + "where x.indrelid = ?::regclass and not exists (select 1 from pg_constraint k where k.conindid = i.oid "
+            + "and k.conrelid = x.indrelid) order by 1", rel);
+        List<String> constraints = names(c, "select conname from pg_constraint where conrelid = ?::regclass "
+            + "and contype in ('p', 'u', 'c', 'x') order by 1", rel);
+        List<String> triggers = names(c, "select tgname from pg_trigger where tgrelid = ?::regclass and not tgisinternal "
+            + "order by 1", rel);
+        List<String> defaults = names(c, "select a.attname from pg_attrdef d join pg_attribute a on a.attrelid = d.adrelid "
+            + "and a.attnum = d.adnum where d.adrelid = ?::regclass order by 1", rel);
+        List<String> sequences = names(c, "select s.relname from pg_depend d join pg_class s on s.oid = d.objid "
+            + "where d.refobjid = ?::regclass and d.classid = 'pg_class'::regclass and s.relkind = 'S' "
+            + "and d.deptype in ('a', 'i') order by 1", rel);
+        List<PostgresManifest.ForeignKey> fks = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("select k.conname, n.nspname, r.relname from pg_constraint k "
+                + "join pg_class r on r.oid = k.confrelid join pg_namespace n on n.oid = r.relnamespace "
+                + "where k.conrelid = ?::regclass and k.contype = 'f' order by 1")) {
+            ps.setString(1, rel);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    fks.add(new PostgresManifest.ForeignKey(rs.getString(1), rs.getString(2), rs.getString(3)));
+                }
+            }
+        }
+        return new PostgresManifest.Dependents(indexes, constraints, fks, triggers, defaults, sequences);
+    }
+
+    private static List<String> names(Connection c, String sql, String rel) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, rel);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
     }
 
     /** True if {@code schema.table} exists in the connected database. */

@@ -3,7 +3,6 @@ package io.lifeboat.common.engine.postgres;
 import io.lifeboat.common.engine.ChildProcess;
 import io.lifeboat.common.engine.EngineException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -134,7 +133,15 @@ public final class PgTools {
         return c;
     }
 
-    static boolean exists(Path binDir) {
-        return binDir == null || Files.isExecutable(binDir.resolve("pg_dump"));
+    /** {@code pg_restore --list}: the archive's table of contents, read from standard input. */
+    List<String> listCommand() {
+        return List.of(tool("pg_restore"), "--list");
+    }
+
+    /** {@code pg_restore} of exactly the entries in {@code listFile}, in one transaction. */
+    List<String> restoreListCommand(String database, Path listFile, boolean schemaOnly, boolean clean, boolean noOwner) {
+        List<String> c = new ArrayList<>(restoreCommand(database, List.of(), List.of(), schemaOnly, clean, noOwner));
+        c.add("--use-list=" + listFile);
+        return c;
     }
 }

@@ -111,7 +111,7 @@ public final class PostgresLogicalSource implements BackupSource {
                 serverVersion = rs.getString(1);
                 serverVersionNum = rs.getInt(2);
             }
-            names = all ? allDatabases(admin) : checkExist(admin, databases);
+            names = new ArrayList<>(all ? allDatabases(admin) : checkExist(admin, databases));
         } catch (SQLException e) {
             throw PgErrors.of(e, conn, conn.database(), "reading the list of databases");
         }
@@ -129,10 +129,23 @@ public final class PostgresLogicalSource implements BackupSource {
         BlobId root;
         try (ContentWriter writer = new ContentWriter(repository, chunker, counters, options.threads(),
                 options.threads() * 2)) {
-            for (String db : names) {
+            for (String db : List.copyOf(names)) {
                 String node = db + ".dump";
                 progress.itemStarted(node);
-                DumpedDatabase d = dumpDatabase(db, writer, progress);
+                DumpedDatabase d;
+                try {
+                    d = dumpDatabase(db, writer, progress);
+                } catch (EngineException e) {
+                    if (all && e.getCause() instanceof SQLException se && "3D000".equals(se.getSQLState())) {
+                        // With --all, a database dropped between listing and dumping is no longer part of "all".
+                        String w = "database '" + db + "' was dropped during the backup; skipped";
+                        counters.warn(w);
+                        progress.warning(w);
+                        names.remove(db);
+                        continue;
+                    }
+                    throw e;
+                }
                 nodes.add(fileNode(node, d.stored()));
                 dumped.add(new PostgresManifest.Database(db, node, d.stored().size(), d.tables()));
                 total += d.stored().size();
@@ -194,7 +207,9 @@ public final class PostgresLogicalSource implements BackupSource {
             }
             List<PostgresManifest.TableStats> tables = new ArrayList<>();
             for (String[] t : PgChecksums.tables(c)) {
-                tables.add(PgChecksums.of(c, t[0], t[1]));
+                PostgresManifest.TableStats stats = PgChecksums.of(c, t[0], t[1]);
+                tables.add(new PostgresManifest.TableStats(t[0], t[1], stats.rows(), stats.checksum(),
+                    PgChecksums.dependents(c, t[0], t[1])));
             }
             ChildProcess.Outcome<ContentWriter.Stored> out = ChildProcess.readStdout(tools.dumpCommand(db, snapshotId),
                 conn.childEnvironment(), in -> writer.write(in, progress));

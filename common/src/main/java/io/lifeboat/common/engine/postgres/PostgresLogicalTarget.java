@@ -98,25 +98,21 @@ public final class PostgresLogicalTarget implements RestoreTarget {
         List<String> warnings = new ArrayList<>();
         try {
             prepareObjects(target, selected);
-            for (List<String> cmd : commands(target)) {
-                progress.itemStarted(source.dump());
-                ChildProcess.Outcome<Void> out = ChildProcess.writeStdin(cmd, conn.childEnvironment(),
-                    stdin -> dump(repository, snapshot, source.dump(), stdin, progress));
-                if (!out.ok()) {
-                    throw new EngineException(PgErrors.ofTool("pg_restore", out.exitCode(), out.stderr(), conn, target)
-                        .getMessage() + "; that pg_restore run was rolled back");
-                }
-                progress.itemDone(source.dump(), source.dumpBytes(), true);
+            if (request.whole() || !request.schemas().isEmpty()) {
+                runRestore(repository, snapshot, source, target, tools.restoreCommand(target, request.schemas(), List.of(),
+                    request.schemaOnly(), request.clean(), request.noOwner()), progress);
+            }
+            List<PostgresManifest.TableStats> singles = selected.stream()
+                .filter(t -> request.tables().contains(t.qualified()) && !request.schemas().contains(t.schema()))
+                .toList();
+            if (!singles.isEmpty()) {
+                warnings.addAll(restoreTables(repository, snapshot, source, target, selected, singles, progress));
             }
         } catch (RuntimeException e) {
             if (created) {
                 dropCreated(target, e);
             }
             throw e;
-        }
-        if (!request.tables().isEmpty()) {
-            warnings.add("single-table restore (pg_restore -t) restores definitions and data, "
-                + "not the tables' indexes, constraints or triggers");
         }
         List<PostgresRestoreReport.TableResult> results = validate(target, selected);
         return new PostgresRestoreReport(snapshot.id().hex(), request.database(), target, request.schemaOnly(), created,
@@ -154,24 +150,68 @@ public final class PostgresLogicalTarget implements RestoreTarget {
         return List.copyOf(out);
     }
 
-    /** One pg_restore per table schema (pg_restore's -t matches names in every -n schema given). */
-    List<List<String>> commands(String target) {
-        List<List<String>> cmds = new ArrayList<>();
-        if (request.whole() || !request.schemas().isEmpty()) {
-            cmds.add(tools.restoreCommand(target, request.schemas(), List.of(), request.schemaOnly(), request.clean(),
-                request.noOwner()));
+    private void runRestore(Repository repository, Snapshot snapshot, PostgresManifest.Database source, String target,
+            List<String> cmd, ProgressListener progress) {
+        progress.itemStarted(source.dump());
+        ChildProcess.Outcome<Void> out = ChildProcess.writeStdin(cmd, conn.childEnvironment(),
+            stdin -> dump(repository, snapshot, source.dump(), stdin, progress));
+        if (!out.ok()) {
+            throw new EngineException(PgErrors.ofTool("pg_restore", out.exitCode(), out.stderr(), conn, target)
+                .getMessage() + "; that pg_restore run was rolled back");
         }
-        Map<String, List<String>> bySchema = new LinkedHashMap<>();
-        for (String q : request.tables()) {
-            int dot = q.indexOf('.');
-            String schema = q.substring(0, dot);
-            if (!request.schemas().contains(schema)) {
-                bySchema.computeIfAbsent(schema, k -> new ArrayList<>()).add(q.substring(dot + 1));
+        progress.itemDone(source.dump(), source.dumpBytes(), true);
+    }
+
+    /**
+     * Restores single tables with their indexes, constraints, triggers, defaults and owned sequences:
+     * reads the archive's table of contents, keeps those entries ({@link PgRestoreList}) and restores
+     * exactly them with {@code --use-list}. The list file holds entry names only, no data.
+     *
+     * @return notes on foreign keys left out
+     */
+    private List<String> restoreTables(Repository repository, Snapshot snapshot, PostgresManifest.Database source,
+            String target, List<PostgresManifest.TableStats> selected, List<PostgresManifest.TableStats> singles,
+            ProgressListener progress) {
+        ChildProcess.Outcome<String> toc = ChildProcess.pipe(tools.listCommand(), conn.childEnvironment(),
+            stdin -> dump(repository, snapshot, source.dump(), stdin, ProgressListener.NONE),
+            in -> new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        if (!toc.ok()) {
+            throw new EngineException("pg_restore --list failed with exit code " + toc.exitCode() + ": " + toc.stderr());
+        }
+        Set<String> restored = new java.util.HashSet<>();
+        selected.forEach(t -> restored.add(t.qualified()));
+        Set<String> present = new java.util.HashSet<>();
+        try (Connection c = conn.open(target)) {
+            for (PostgresManifest.TableStats t : singles) {
+                for (PostgresManifest.ForeignKey fk : t.dependents().foreignKeys()) {
+                    if (PgChecksums.exists(c, fk.schema(), fk.table())) {
+                        present.add(fk.schema() + "." + fk.table());
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw PgErrors.of(e, conn, target, "checking the target database");
+        }
+        PgRestoreList.Selection sel = PgRestoreList.select(toc.value(), singles,
+            q -> restored.contains(q) || present.contains(q));
+        java.nio.file.Path list = null;
+        try {
+            list = java.nio.file.Files.createTempFile("lifeboat-pg-restore", ".list");
+            java.nio.file.Files.write(list, sel.lines());
+            runRestore(repository, snapshot, source, target, tools.restoreListCommand(target, list, request.schemaOnly(),
+                request.clean(), request.noOwner()), progress);
+        } catch (IOException e) {
+            throw new EngineException("cannot write the pg_restore list file: " + e.getMessage(), e);
+        } finally {
+            if (list != null) {
+                try {
+                    java.nio.file.Files.deleteIfExists(list);
+                } catch (IOException ignored) {
+                    // A temp file of entry names; the OS cleans its temp directory.
+                }
             }
         }
-        bySchema.forEach((schema, tables) -> cmds.add(tools.restoreCommand(target, List.of(schema), tables,
-            request.schemaOnly(), request.clean(), request.noOwner())));
-        return cmds;
+        return sel.skipped();
     }
 
     /** Creates the target when asked; refuses a missing target otherwise. Returns true if created here. */

@@ -49,11 +49,46 @@ public record PostgresManifest(int version, String serverVersion, int serverVers
         }
     }
 
-    /** A table's row count and checksum. */
-    public record TableStats(String schema, String table, long rows, String checksum) {
+    /**
+     * A table's row count and checksum, and the names of the objects that belong to it, so that a
+     * single-table restore can bring them back too.
+     */
+    public record TableStats(String schema, String table, long rows, String checksum, Dependents dependents) {
+        public TableStats {
+            dependents = dependents == null ? Dependents.NONE : dependents;
+        }
+
         public String qualified() {
             return schema + "." + table;
         }
+    }
+
+    /**
+     * Objects that pg_dump writes as their own archive entries but that belong to one table.
+     *
+     * @param indexes indexes not backing a constraint
+     * @param constraints primary key, unique, check and exclusion constraints
+     * @param foreignKeys foreign keys from this table
+     * @param triggers triggers (not internal ones)
+     * @param defaults columns with a default expression
+     * @param sequences sequences owned by the table (serial and identity columns), in its schema
+     */
+    public record Dependents(List<String> indexes, List<String> constraints, List<ForeignKey> foreignKeys,
+            List<String> triggers, List<String> defaults, List<String> sequences) {
+        public static final Dependents NONE = new Dependents(null, null, null, null, null, null);
+
+        public Dependents {
+            indexes = indexes == null ? List.of() : List.copyOf(indexes);
+            constraints = constraints == null ? List.of() : List.copyOf(constraints);
+            foreignKeys = foreignKeys == null ? List.of() : List.copyOf(foreignKeys);
+            triggers = triggers == null ? List.of() : List.copyOf(triggers);
+            defaults = defaults == null ? List.of() : List.copyOf(defaults);
+            sequences = sequences == null ? List.of() : List.copyOf(sequences);
+        }
+    }
+
+    /** A foreign key constraint and the table it references. */
+    public record ForeignKey(String name, String schema, String table) {
     }
 
     public Optional<Database> database(String name) {

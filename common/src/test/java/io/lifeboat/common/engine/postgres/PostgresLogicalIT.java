@@ -95,7 +95,7 @@ class PostgresLogicalIT {
             .restoreDatabase(repo, s, ProgressListener.NONE);
 
         assertThat(report.createdDatabase()).isTrue();
-        assertThat(report.tables()).hasSize(2).allMatch(t -> t.status() == PostgresRestoreReport.Status.PASS);
+        assertThat(report.tables()).hasSize(3).allMatch(t -> t.status() == PostgresRestoreReport.Status.PASS);
         assertThat(checksums(copy)).isEqualTo(checksums(db));
 
         String pw = infra.pgPassword();
@@ -130,6 +130,32 @@ class PostgresLogicalIT {
         });
         assertThat(scalar(other, "select count(*) from keepme")).isEqualTo("1");
         assertThat(scalar(other, "select to_regclass('public.notes') is null")).isEqualTo("t");
+        assertThat(indexes(other)).isEqualTo("orders_pkey,orders_placed_idx");
+        assertThat(report.warnings()).singleElement().asString().contains("foreign key orders_customer_fkey");
+    }
+
+    @Test
+    void oneTableIntoANewDatabaseBringsItsIndexesDefaultsAndForeignKeysWhoseTargetIsRestoredToo() throws Exception {
+        String db = shopDatabase();
+        Snapshot s = source(List.of(db), false).backup(repo, options(), ProgressListener.NONE).snapshot();
+        String copy = newName();
+
+        PostgresRestoreReport report = target(new PostgresRestoreRequest(db, copy, null,
+            List.of("shop.orders", "shop.customers"), false, false, true, false)).restoreDatabase(repo, s,
+            ProgressListener.NONE);
+
+        assertThat(report.ok()).isTrue();
+        assertThat(report.warnings()).isEmpty();
+        assertThat(indexes(copy)).isEqualTo("customers_pkey,orders_pkey,orders_placed_idx");
+        assertThat(scalar(copy, "select count(*) from pg_constraint where conname = 'orders_customer_fkey'")).isEqualTo("1");
+        sql(copy, "insert into shop.customers(name) values ('new'); insert into shop.orders(id) values (1000)");
+        assertThat(scalar(copy, "select status from shop.orders where id = 1000")).isEqualTo("new");
+        assertThat(scalar(copy, "select max(id) from shop.customers")).isEqualTo("51");
+        assertThat(scalar(copy, "select to_regclass('public.notes') is null")).isEqualTo("t");
+    }
+
+    private String indexes(String db) throws SQLException {
+        return scalar(db, "select string_agg(indexname, ',' order by indexname) from pg_indexes where schemaname = 'shop'");
     }
 
     @Test
@@ -142,9 +168,10 @@ class PostgresLogicalIT {
             true, false)).restoreDatabase(repo, s, ProgressListener.NONE);
 
         assertThat(report.ok()).isTrue();
-        assertThat(report.tables()).singleElement().satisfies(t -> assertThat(t.actualRows()).isZero());
+        assertThat(report.tables()).hasSize(2).allSatisfy(t -> assertThat(t.actualRows()).isZero());
         assertThat(scalar(copy, "select count(*) from shop.orders")).isEqualTo("0");
-        assertThat(scalar(copy, "select count(*) from pg_indexes where schemaname = 'shop'")).isEqualTo("1");
+        assertThat(scalar(copy, "select string_agg(indexname, ',' order by indexname) from pg_indexes "
+            + "where schemaname = 'shop'")).isEqualTo("customers_pkey,orders_pkey,orders_placed_idx");
     }
 
     @Test
@@ -267,10 +294,14 @@ class PostgresLogicalIT {
         String db = createDatabase();
         sql(db, """
             create schema shop;
-            create table shop.orders(id int primary key, customer text, amount numeric(12,2), placed timestamptz,
-                                     ratio double precision, payload bytea, tags jsonb);
-            insert into shop.orders select g, 'customer ' || g, g * 1.25, timestamptz '2024-01-01' + g * interval '1 hour',
-                g / 7.0, decode(md5(g::text), 'hex'), jsonb_build_object('n', g) from generate_series(1, 500) g;
+            create table shop.customers(id serial primary key, name text not null);
+            insert into shop.customers(name) select 'customer ' || g from generate_series(1, 50) g;
+            create table shop.orders(id int primary key, customer int references shop.customers,
+                                     amount numeric(12,2), placed timestamptz, ratio double precision, payload bytea,
+                                     tags jsonb, status text default 'new');
+            create index orders_placed_idx on shop.orders(placed);
+            insert into shop.orders select g, 1 + g % 50, g * 1.25, timestamptz '2024-01-01' + g * interval '1 hour',
+                g / 7.0, decode(md5(g::text), 'hex'), jsonb_build_object('n', g), 'paid' from generate_series(1, 500) g;
             create table public.notes(id int, body text);
             insert into public.notes values (1, 'a'), (2, null), (3, 'quote '' and \\ backslash');
             """);
