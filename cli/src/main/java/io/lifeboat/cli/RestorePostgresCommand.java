@@ -34,7 +34,7 @@ final class RestorePostgresCommand extends RepoCommand {
     String targetDatabase;
 
     @Option(names = {"-t", "--table"}, paramLabel = "SCHEMA.TABLE",
-        description = "Restore only this table: definition and data, not its indexes (repeatable).")
+        description = "Restore only this table, with its indexes, constraints, triggers and sequences (repeatable).")
     List<String> tables = new ArrayList<>();
 
     @Option(names = {"-n", "--schema"}, paramLabel = "SCHEMA", description = "Restore only this schema (repeatable).")

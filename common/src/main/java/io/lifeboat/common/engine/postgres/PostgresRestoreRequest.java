@@ -9,8 +9,8 @@ import java.util.Objects;
  * @param database the dumped database to restore
  * @param targetDatabase the database to restore into (may be {@code database})
  * @param schemas restore only these schemas ({@code pg_restore -n}); empty with empty tables for all
- * @param tables restore only these tables, {@code schema.table} ({@code pg_restore -n schema -t table}:
- *     the table's definition and data, not its indexes, constraints or triggers)
+ * @param tables restore only these tables, {@code schema.table}, with their indexes, constraints, triggers,
+ *     defaults, owned sequences and the foreign keys whose referenced table will exist (see {@link PgRestoreList})
  * @param schemaOnly restore definitions without data
  * @param clean drop the restored objects first ({@code --clean --if-exists}); only the objects named by
  *     this request are dropped, never others
