@@ -231,6 +231,25 @@ class PostgresLogicalIT {
     }
 
     @Test
+    void restoreWithoutCreatedbIsAPermissionErrorAndLeavesNoDatabase() throws Exception {
+        String db = shopDatabase();
+        Snapshot s = source(List.of(db), false).backup(repo, options(), ProgressListener.NONE).snapshot();
+        String role = "lbt_role_" + HexFormat.of().formatHex(randomBytes());
+        sql(infra.pgDatabase(), "create role " + role + " login password 'role-pw'");
+        roles.add(role);
+        PgConnection weak = new PgConnection(conn.host(), conn.port(), role, conn.database(), "role-pw");
+        String copy = newName();
+
+        assertThatThrownBy(() -> new PostgresLogicalTarget(weak, tools, new PostgresRestoreRequest(db, copy, null, null,
+            false, false, true, false)).restoreDatabase(repo, s, ProgressListener.NONE))
+            .isInstanceOf(EngineException.class)
+            .hasMessageStartingWith("permission denied while preparing target database '" + copy + "' as '" + role + "'")
+            .hasMessageContaining("CREATEDB");
+        assertThat(scalar(infra.pgDatabase(), "select count(*) from pg_database where datname = '" + copy + "'"))
+            .isEqualTo("0");
+    }
+
+    @Test
     void targetThatExistsOrIsMissingIsRefusedBeforeAnythingIsWritten() throws Exception {
         String db = shopDatabase();
         Snapshot s = source(List.of(db), false).backup(repo, options(), ProgressListener.NONE).snapshot();
