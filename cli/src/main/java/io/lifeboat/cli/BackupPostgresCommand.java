@@ -70,7 +70,8 @@ final class BackupPostgresCommand extends RepoCommand {
                 globals ? " + globals" : "", labels.get("server_version"));
             root.out.printf("Added:      %s in %d new blobs (before compression)%n", Format.bytes(s.bytesAdded()),
                 s.blobsAdded());
-            root.out.printf("Processed:  %s in %s%n", Format.bytes(s.bytesTotal()), Format.duration(s.elapsed().toSeconds()));
+            root.out.printf("Processed:  %s in %s%n", Format.bytes(s.bytesTotal()),
+                Format.duration(s.elapsed().toSeconds()));
             root.out.println("snapshot " + result.snapshot().id().shortHex() + " saved");
         }
         return ExitCodes.OK;

@@ -30,7 +30,8 @@ final class RestorePostgresCommand extends RepoCommand {
     @Option(names = {"-d", "--database"}, required = true, paramLabel = "NAME", description = "Database in the backup.")
     String database;
 
-    @Option(names = "--target-database", paramLabel = "NAME", description = "Database to restore into (default: --database).")
+    @Option(names = "--target-database", paramLabel = "NAME",
+        description = "Database to restore into (default: --database).")
     String targetDatabase;
 
     @Option(names = {"-t", "--table"}, paramLabel = "SCHEMA.TABLE",

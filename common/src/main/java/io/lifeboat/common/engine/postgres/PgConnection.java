@@ -51,7 +51,8 @@ public final class PgConnection {
     public static PgConnection resolve(String uri, Map<String, String> env, Path passwordFile) {
         String host = env.getOrDefault("PGHOST", "localhost");
         int port = env.containsKey("PGPORT") ? parsePort(env.get("PGPORT")) : 5432;
-        String user = env.getOrDefault("PGUSER", env.getOrDefault("USER", System.getProperty("user.name", "postgres")));
+        String user = env.getOrDefault("PGUSER",
+            env.getOrDefault("USER", System.getProperty("user.name", "postgres")));
         String db = env.getOrDefault("PGDATABASE", "postgres");
         if (uri != null && !uri.isBlank()) {
             URI u;

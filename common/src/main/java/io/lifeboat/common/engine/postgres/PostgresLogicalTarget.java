@@ -289,9 +289,10 @@ public final class PostgresLogicalTarget implements RestoreTarget {
                 PostgresManifest.TableStats found = PgChecksums.of(c, t.schema(), t.table());
                 long expectedRows = request.schemaOnly() ? 0 : t.rows();
                 String expectedSum = request.schemaOnly() ? "0" : t.checksum();
-                boolean pass = found.rows() == expectedRows && found.checksum().equals(expectedSum);
+                PostgresRestoreReport.Status status = found.rows() == expectedRows && found.checksum().equals(expectedSum)
+                    ? PostgresRestoreReport.Status.PASS : PostgresRestoreReport.Status.FAIL;
                 out.add(new PostgresRestoreReport.TableResult(t.schema(), t.table(), expectedRows, found.rows(),
-                    expectedSum, found.checksum(), pass ? PostgresRestoreReport.Status.PASS : PostgresRestoreReport.Status.FAIL));
+                    expectedSum, found.checksum(), status));
             }
         } catch (SQLException e) {
             throw PgErrors.of(e, conn, target, "validating the restored tables");

@@ -125,7 +125,10 @@ class PostgresArgumentsTest {
     void manifestRoundTripsAndMalformedManifestsAreRefused() {
         PostgresManifest m = new PostgresManifest(1, "15.2", 150002, "pg_dump (PostgreSQL) 15.2", 15, "sum-md5-64", true,
             List.of(new PostgresManifest.Database("shop", "shop.dump", 10, List.of(
-                new PostgresManifest.TableStats("public", "t", 3, "-12345", new PostgresManifest.Dependents(List.of("i"), List.of("t_pkey"), List.of(new PostgresManifest.ForeignKey("fk", "public", "u")), List.of("trg"), List.of("id"), List.of("t_id_seq")))))));
+                new PostgresManifest.TableStats("public", "t", 3, "-12345",
+                    new PostgresManifest.Dependents(List.of("i"), List.of("t_pkey"),
+                        List.of(new PostgresManifest.ForeignKey("fk", "public", "u")), List.of("trg"), List.of("id"),
+                        List.of("t_id_seq"))))))));
         assertThat(PostgresManifest.decode(m.encode())).isEqualTo(m);
         for (String bad : List.of("", "{", "[]", "{\"version\":2}", "{\"version\":\"x\"}", "null")) {
             assertThatThrownBy(() -> PostgresManifest.decode(bad.getBytes(StandardCharsets.UTF_8)))
