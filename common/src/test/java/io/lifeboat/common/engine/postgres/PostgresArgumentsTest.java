@@ -128,7 +128,7 @@ class PostgresArgumentsTest {
                 new PostgresManifest.TableStats("public", "t", 3, "-12345",
                     new PostgresManifest.Dependents(List.of("i"), List.of("t_pkey"),
                         List.of(new PostgresManifest.ForeignKey("fk", "public", "u")), List.of("trg"), List.of("id"),
-                        List.of("t_id_seq"))))))));
+                        List.of("t_id_seq")))))));
         assertThat(PostgresManifest.decode(m.encode())).isEqualTo(m);
         for (String bad : List.of("", "{", "[]", "{\"version\":2}", "{\"version\":\"x\"}", "null")) {
             assertThatThrownBy(() -> PostgresManifest.decode(bad.getBytes(StandardCharsets.UTF_8)))
