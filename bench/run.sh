@@ -122,6 +122,13 @@ trap 'rm -rf "$RESTORE_BASE"' EXIT
 
 # --- Measurement -----------------------------------------------------------------------------
 declare -A WALL RSS SIZE NOTE
+# REFOF[lifeboat row] = the row it is compared with when that is not restic's row of the same name.
+declare -A REFOF
+PRUNE_OP="forget --keep-last 1 --prune"
+PG_BACKUP_REF="PostgreSQL backup: pg_dump -Fc -Z0 | zstd -3"
+PG_BACKUP_OP="PostgreSQL backup: backup-postgres"
+PG_RESTORE_REF="PostgreSQL restore: createdb + pg_restore -j 2 (dump decompressed first, untimed)"
+PG_RESTORE_OP="PostgreSQL restore: restore-postgres --create-database (validates)"
 ROWS=()
 
 # measure TOOL OP CMD... : runs CMD once, records wall seconds and peak RSS; returns CMD's status.
@@ -280,6 +287,127 @@ if ((HAVE_BORG)); then
 fi
 lifeboat_step "check (read all data)" "$ROOT/lifeboat" check --read-data || true
 
+# --- Prune: a short history, then forget all but the last snapshot and free the data (full only) ---
+# Three more mutated states on top of the two backups; each tool then keeps one snapshot of five.
+if [[ $MODE == full ]]; then
+  for i in 1 2 3; do
+    "$JAVA" -cp "$JAR" io.lifeboat.bench.DatasetGenerator mutate "$SRC" $((SEED + i)) >>"$WORK/logs/mutate-history.log" ||
+      die "mutating the data set for the prune history failed"
+    restic backup --host bench "$SRC" >>"$WORK/logs/restic-history.log" 2>&1 || tool_failed restic "history backup $i failed"
+    if ((LIFEBOAT_OK)) && ! "$ROOT/lifeboat" backup "$SRC" >>"$WORK/logs/lifeboat-history.log" 2>&1; then
+      tool_failed lifeboat "history backup $i failed (log: $WORK/logs/lifeboat-history.log)"; LIFEBOAT_OK=0
+    fi
+  done
+  SIZE["restic|before prune (5 snapshots)"]=$(repo_size "$RESTIC_REPOSITORY")
+  ((LIFEBOAT_OK)) && SIZE["lifeboat|before prune (5 snapshots)"]=$(repo_size "$LIFEBOAT_REPOSITORY")
+  measure restic "$PRUNE_OP" restic forget --host bench --keep-last 1 --prune || tool_failed restic "forget --prune failed"
+  SIZE["restic|$PRUNE_OP"]=$(repo_size "$RESTIC_REPOSITORY")
+  # Lifeboat's prune is two-phase (docs/design/prune.md): a run marks unreferenced packs and deletes
+  # those marked at least --grace ago, so with --grace 0s the second run frees the bytes.
+  forget_help=""; prune_help=""
+  if ((HAVE_LIFEBOAT && LIFEBOAT_OK)); then
+    forget_help=$("$ROOT/lifeboat" forget --help 2>/dev/null || true)
+    prune_help=$("$ROOT/lifeboat" prune --help 2>/dev/null || true)
+  fi
+  if ((HAVE_LIFEBOAT && LIFEBOAT_OK)) && [[ $forget_help != *--prune* || $prune_help != *--grace* ]]; then
+    row_na lifeboat "$PRUNE_OP" "n/a (forget/prune not in this build)"
+  elif lifeboat_step "$PRUNE_OP" "$ROOT/lifeboat" forget --keep-last 1 --prune --grace 0s; then
+    SIZE["lifeboat|$PRUNE_OP"]=$(repo_size "$LIFEBOAT_REPOSITORY")
+    NOTE["lifeboat|$PRUNE_OP"]="phase 1 of 2, --grace 0s: forgets and marks candidates"
+    if lifeboat_step "prune --grace 0s (phase 2: deletes the candidates)" "$ROOT/lifeboat" prune --grace 0s; then
+      SIZE["lifeboat|prune --grace 0s (phase 2: deletes the candidates)"]=$(repo_size "$LIFEBOAT_REPOSITORY")
+      lifeboat_step "check after prune" "$ROOT/lifeboat" check || true
+    fi
+  fi
+fi
+
+# --- PostgreSQL: pgbench database, pg_dump | zstd against backup-postgres (full only) ----------------
+# Uses the shared local PostgreSQL (dev/infra.sh); starts the servers only when they are not running
+# and then stops exactly the ones it started. LIFEBOAT_BENCH_PGBENCH_SCALE=0 skips the section.
+PG_SCALE=${LIFEBOAT_BENCH_PGBENCH_SCALE:-50}
+if [[ $MODE == full && ! $PG_SCALE =~ ^[0-9]+$ ]]; then
+  die "LIFEBOAT_BENCH_PGBENCH_SCALE must be a non-negative integer, got '$PG_SCALE'"
+fi
+PG_DBS=(bench_pgbench bench_pgbench_pgrestore bench_pgbench_lifeboat)
+PG_READY=0
+pg_cleanup() {
+  if ((PG_READY)); then
+    for db in "${PG_DBS[@]}"; do "$PG_BIN/dropdb" --if-exists "$db" >/dev/null 2>&1 || say "could not drop database $db"; done
+  fi
+  if [[ -s ${PG_STARTED_FILE:-} ]]; then
+    say "stopping the servers this run started: $(tr '\n' ' ' <"$PG_STARTED_FILE")"
+    # shellcheck disable=SC2046
+    "$ROOT/dev/infra.sh" down $(sort -u "$PG_STARTED_FILE") >"$WORK/logs/infra-down.log" 2>&1 || say "dev/infra.sh down failed (log: $WORK/logs/infra-down.log)"
+  fi
+}
+trap 'pg_cleanup; rm -rf "$RESTORE_BASE"' EXIT
+pg_count() { # DB -> "rows sum(abalance)" of pgbench_accounts
+  "$PG_BIN/psql" -X -q -A -t -d "$1" -c 'SELECT count(*) || chr(32) || coalesce(sum(abalance), 0) FROM pgbench_accounts'
+}
+if [[ $MODE == full && $PG_SCALE -gt 0 ]]; then
+  INFRA_ENV="${LIFEBOAT_INFRA_DIR:-$HOME/.cache/lifeboat/infra}/env"
+  if ! "$ROOT/dev/infra.sh" status 2>/dev/null | grep -Eq '^postgres +running'; then
+    PG_STARTED_FILE="$WORK/logs/infra-started"
+    : >"$PG_STARTED_FILE"
+    say "PostgreSQL is not running: dev/infra.sh up (log: $WORK/logs/infra-up.log)"
+    LIFEBOAT_INFRA_STARTED_FILE="$PG_STARTED_FILE" "$ROOT/dev/infra.sh" up >"$WORK/logs/infra-up.log" 2>&1 ||
+      FAILURES+=("postgres: dev/infra.sh up failed (log: $WORK/logs/infra-up.log)")
+  fi
+  if [[ -f $INFRA_ENV ]]; then
+    # shellcheck disable=SC1090
+    source "$INFRA_ENV"
+  fi
+  PG_BIN=${LIFEBOAT_PG_BIN:-$(dirname "$(command -v pg_dump 2>/dev/null || echo /usr/bin/pg_dump)")}
+  export PGHOST=${LIFEBOAT_PG_HOST:-127.0.0.1} PGPORT=${LIFEBOAT_PG_PORT:-15432} PGUSER=${LIFEBOAT_PG_USER:-lifeboat} \
+    PGPASSWORD=${LIFEBOAT_PG_PASSWORD:-} PGDATABASE=postgres
+  if [[ ! -x $PG_BIN/pgbench || ! -x $PG_BIN/pg_dump ]]; then
+    FAILURES+=("postgres: pgbench/pg_dump not found in $PG_BIN")
+  elif ! "$PG_BIN/pg_isready" -q -t 10; then
+    FAILURES+=("postgres: no server at $PGHOST:$PGPORT")
+  else
+    PG_READY=1
+    for db in "${PG_DBS[@]}"; do "$PG_BIN/dropdb" --if-exists "$db" >/dev/null 2>&1 || true; done
+    say "postgres: pgbench -i -s $PG_SCALE (log: $WORK/logs/pgbench-init.log)"
+    if ! { "$PG_BIN/createdb" bench_pgbench && "$PG_BIN/pgbench" -i -q -s "$PG_SCALE" bench_pgbench &&
+      "$PG_BIN/psql" -X -q -d bench_pgbench -c 'VACUUM ANALYZE'; } >"$WORK/logs/pgbench-init.log" 2>&1; then
+      FAILURES+=("postgres: creating the pgbench database failed (log: $WORK/logs/pgbench-init.log)")
+    else
+      PG_EXPECTED=$(pg_count bench_pgbench)
+      PG_DB_BYTES=$("$PG_BIN/psql" -X -A -t -d bench_pgbench -c "SELECT pg_database_size('bench_pgbench')")
+      PG_DUMP="$REPOS/pg_dump/bench_pgbench.dump"
+      mkdir -p "$REPOS/pg_dump"
+      export LIFEBOAT_REPOSITORY="$REPOS/lifeboat-pg"
+      if ((HAVE_LIFEBOAT)) && ! "$ROOT/lifeboat" init >"$WORK/logs/lifeboat-pg-init.log" 2>&1; then
+        tool_failed lifeboat "init of the PostgreSQL repository failed (log: $WORK/logs/lifeboat-pg-init.log)"; LIFEBOAT_OK=0
+      fi
+      PG_DSN="postgresql://$PGUSER@$PGHOST:$PGPORT"
+      if measure pg_dump "$PG_BACKUP_REF" bash -c 'set -o pipefail; "$1/pg_dump" -Fc -Z0 -d bench_pgbench | zstd -3 -q -o "$2"' _ "$PG_BIN" "$PG_DUMP.zst"; then
+        SIZE["pg_dump|$PG_BACKUP_REF"]=$(repo_size "$PG_DUMP.zst")
+      else tool_failed postgres "pg_dump | zstd failed"; fi
+      REFOF["lifeboat|$PG_BACKUP_OP"]="pg_dump|$PG_BACKUP_REF"
+      if lifeboat_step "$PG_BACKUP_OP" "$ROOT/lifeboat" backup-postgres --pg-bin "$PG_BIN" --dsn "$PG_DSN/bench_pgbench" --database bench_pgbench; then
+        SIZE["lifeboat|$PG_BACKUP_OP"]=$(repo_size "$LIFEBOAT_REPOSITORY")
+      fi
+      # The reference restores from the uncompressed dump (decompressed first, not timed).
+      if [[ -f $PG_DUMP.zst ]] && zstd -d -q -f "$PG_DUMP.zst" -o "$PG_DUMP"; then
+        if measure pg_restore "$PG_RESTORE_REF" bash -c '"$1/createdb" bench_pgbench_pgrestore && "$1/pg_restore" -j 2 -d bench_pgbench_pgrestore "$2"' _ "$PG_BIN" "$PG_DUMP"; then
+          got=$(pg_count bench_pgbench_pgrestore)
+          if [[ $got == "$PG_EXPECTED" ]]; then NOTE["pg_restore|$PG_RESTORE_REF"]="pgbench_accounts matches ($got)"
+          else tool_failed postgres "pg_restore gave pgbench_accounts '$got', expected '$PG_EXPECTED'"; fi
+        else tool_failed postgres "pg_restore failed"; fi
+        rm -f "$PG_DUMP"
+      fi
+      REFOF["lifeboat|$PG_RESTORE_OP"]="pg_restore|$PG_RESTORE_REF"
+      if lifeboat_step "$PG_RESTORE_OP" "$ROOT/lifeboat" restore-postgres latest --pg-bin "$PG_BIN" --dsn "$PG_DSN/postgres" \
+        --database bench_pgbench --target-database bench_pgbench_lifeboat --create-database; then
+        got=$(pg_count bench_pgbench_lifeboat)
+        if [[ $got == "$PG_EXPECTED" ]]; then NOTE["lifeboat|$PG_RESTORE_OP"]="pgbench_accounts matches ($got)"
+        else tool_failed lifeboat "restore-postgres gave pgbench_accounts '$got', expected '$PG_EXPECTED'"; fi
+      fi
+    fi
+  fi
+fi
+
 # --- Report ----------------------------------------------------------------------------------
 mb() { awk -v b="$1" 'BEGIN { printf "%.1f MB", b / 1e6 }'; }
 ratio() { # A B -> "A/B×" or empty
@@ -290,7 +418,7 @@ REPORT="$WORK/logs/report.md"
 {
   echo "## Lifeboat benchmark ($MODE): $(mb "$DATA_BYTES") data set, seed $SEED"
   echo
-  echo "| tool | operation | wall s | peak RSS MB | repo size | ratio vs restic |"
+  echo "| tool | operation | wall s | peak RSS MB | repo size | ratio vs restic (or reference) |"
   echo "|---|---|---:|---:|---:|---:|"
   for key in "${ROWS[@]}"; do
     tool=${key%%|*}
@@ -298,7 +426,7 @@ REPORT="$WORK/logs/report.md"
     size=""; [[ -n ${SIZE[$key]:-} ]] && size=$(mb "${SIZE[$key]}")
     r=""
     if [[ $tool == lifeboat ]]; then
-      r=$(ratio "${WALL[$key]}" "${WALL["restic|$op"]:-}")
+      r=$(ratio "${WALL[$key]}" "${WALL[${REFOF[$key]:-restic|$op}]:-}")
       [[ ${RSS[$key]} =~ ^[0-9]+$ ]] && ((${RSS[$key]} > ${lifeboat_rss_max:-0})) && lifeboat_rss_max=${RSS[$key]}
     fi
     note=${NOTE[$key]:-}
@@ -310,6 +438,12 @@ REPORT="$WORK/logs/report.md"
     [[ -n ${SIZE[$key]:-} ]] || continue
     r=""; [[ $tool == lifeboat ]] && r=$(ratio "${SIZE[$key]}" "${SIZE["restic|incremental backup"]:-}")
     echo "| $tool | repository size after both backups |  |  | $(mb "${SIZE[$key]}") | $r |"
+  done
+  for tool in restic lifeboat; do
+    key="$tool|before prune (5 snapshots)"
+    [[ -n ${SIZE[$key]:-} ]] || continue
+    r=""; [[ $tool == lifeboat ]] && r=$(ratio "${SIZE[$key]}" "${SIZE["restic|before prune (5 snapshots)"]:-}")
+    echo "| $tool | repository size with 5 snapshots, before forget/prune |  |  | $(mb "${SIZE[$key]}") | $r |"
   done
   echo
   target() { # NAME ACTUAL_RATIO LIMIT
@@ -323,6 +457,12 @@ REPORT="$WORK/logs/report.md"
   target "restore wall time" "$(ratio "${WALL["lifeboat|restore"]:-}" "${WALL["restic|restore"]:-}")" 0.6
   target "check (read all data) wall time" "$(ratio "${WALL["lifeboat|check (read all data)"]:-}" "${WALL["restic|check (read all data)"]:-}")" 0.7
   target "repository size" "$(ratio "${SIZE["lifeboat|incremental backup"]:-}" "${SIZE["restic|incremental backup"]:-}")" 1.02
+  if [[ $MODE == full && $PG_SCALE -gt 0 ]]; then
+    r=$(ratio "${WALL["lifeboat|$PG_BACKUP_OP"]:-}" "${WALL["pg_dump|$PG_BACKUP_REF"]:-}")
+    if [[ -z $r ]]; then echo "- PostgreSQL logical backup wall time ≤ 1.1× pg_dump -Fc -Z0 | zstd -3: n/a"
+    elif awk -v v="${r%×}" 'BEGIN { exit !(v <= 1.1) }'; then echo "- PostgreSQL logical backup wall time ≤ 1.1× pg_dump -Fc -Z0 | zstd -3: $r (met)"
+    else echo "- PostgreSQL logical backup wall time ≤ 1.1× pg_dump -Fc -Z0 | zstd -3: $r (MISSED)"; fi
+  fi
   if [[ -n $lifeboat_rss_max ]]; then
     if ((lifeboat_rss_max < 400)); then echo "- peak RSS < 400 MB: $lifeboat_rss_max MB (met)"; else echo "- peak RSS < 400 MB: $lifeboat_rss_max MB (MISSED)"; fi
   else
@@ -331,6 +471,18 @@ REPORT="$WORK/logs/report.md"
   echo
   echo "Setup:"
   echo "- data: $(cat "$DATA/summary.txt"); second state: $(cat "$WORK/logs/mutate.log")"
+  if [[ $MODE == full ]]; then
+    r=$(awk -v a="${WALL["lifeboat|$PRUNE_OP"]:-}" -v b="${WALL["lifeboat|prune --grace 0s (phase 2: deletes the candidates)"]:-}" \
+      'BEGIN { if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/) printf "%.2f", a + b }')
+    echo "- prune history: 3 more mutated states (seeds $((SEED + 1))-$((SEED + 3))) backed up by restic and Lifeboat, then each keeps the last of 5 snapshots;"\
+      "Lifeboat's prune is two-phase (default grace 24 h: a first run only marks candidates), so the bench uses --grace 0s and a second"\
+      "prune run frees the bytes; both phases: ${r:-n/a} s against restic's ${WALL["restic|$PRUNE_OP"]:-n/a} s"
+  fi
+  if [[ $MODE == full && $PG_SCALE -gt 0 ]]; then
+    echo "- PostgreSQL: pgbench -i -s $PG_SCALE, database $(mb "${PG_DB_BYTES:-0}") on disk, PostgreSQL $("${PG_BIN:-/nonexistent}/postgres" --version 2>/dev/null | awk '{print $3}' || echo n/a)"\
+      "at ${PGHOST:-?}:${PGPORT:-?}; Lifeboat into its own repository; the PostgreSQL rows' peak RSS is the largest process"\
+      "(pg_dump/pg_restore children included); the restores are checked by count and sum(abalance) of pgbench_accounts"
+  fi
   echo "- restores into $RESTORE_WHERE; page cache warm for every tool (caches are not dropped on a shared machine)"
   echo "- restic $( ((HAVE_RESTIC)) && restic version | awk '{print $2}' || echo n/a) (repository v2, default compression),"\
     "borg $( ((HAVE_BORG)) && borg --version | awk '{print $2}' || echo n/a) (repokey-blake2, zstd,3),"\
@@ -342,7 +494,9 @@ REPORT="$WORK/logs/report.md"
   for f in "${FAILURES[@]}"; do echo "- FAILURE: $f"; done
 } >"$REPORT"
 
-if [[ $MODE == full ]]; then
+if [[ $MODE == full && ${LIFEBOAT_BENCH_JMH:-1} == 0 ]]; then
+  echo "- note: JMH skipped (LIFEBOAT_BENCH_JMH=0)" >>"$REPORT"
+elif [[ $MODE == full ]]; then
   say "running JMH (short: -wi 1 -i 3 -f 1)"
   if "$JAVA" -jar "$JAR" -wi 1 -i 3 -f 1 -w 2 -r 2 -o "$WORK/logs/jmh.txt" >/dev/null 2>&1; then
     { echo; echo "JMH (one fork, 1 warm-up and 3 measured iterations of 2 s):"; echo '```'
