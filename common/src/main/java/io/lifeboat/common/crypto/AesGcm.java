@@ -1,0 +1,110 @@
+package io.lifeboat.common.crypto;
+
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * AES-256-GCM with 12-byte random nonces and 16-byte tags, through the JDK provider (which uses
+ * AES-NI and CLMUL intrinsics). One {@link Cipher} and one DRBG per thread.
+ */
+public final class AesGcm {
+    public static final int KEY_LENGTH = 32;
+    public static final int NONCE_LENGTH = 12;
+    public static final int TAG_LENGTH = 16;
+
+    private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES/GCM is not available in this JVM", e);
+        }
+    });
+    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(AesGcm::newRandom);
+
+    private AesGcm() {
+    }
+
+    public static SecretKey key(byte[] raw) {
+        if (raw.length != KEY_LENGTH) {
+            throw new IllegalArgumentException("AES-256 key must be 32 bytes");
+        }
+        return new SecretKeySpec(raw, "AES");
+    }
+
+    /** Fills {@code dst[off, off+len)} with random bytes from this thread's DRBG. */
+    public static void randomBytes(byte[] dst, int off, int len) {
+        if (off == 0 && len == dst.length) {
+            RANDOM.get().nextBytes(dst);
+        } else {
+            byte[] tmp = new byte[len];
+            RANDOM.get().nextBytes(tmp);
+            System.arraycopy(tmp, 0, dst, off, len);
+        }
+    }
+
+    public static byte[] randomBytes(int len) {
+        byte[] b = new byte[len];
+        RANDOM.get().nextBytes(b);
+        return b;
+    }
+
+    /**
+     * Encrypts {@code in[inOff, inOff+inLen)} into {@code out} at {@code outOff}; writes
+     * {@code inLen + 16} bytes. The nonce is read from {@code nonce[nonceOff, nonceOff+12)}.
+     */
+    public static int encrypt(SecretKey key, byte[] nonce, int nonceOff, byte[] aad1, byte[] aad2, int aad2Off, int aad2Len,
+            byte[] in, int inOff, int inLen, byte[] out, int outOff) {
+        Cipher c = CIPHER.get();
+        try {
+            c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_LENGTH * 8, nonce, nonceOff, NONCE_LENGTH));
+            if (aad1 != null) {
+                c.updateAAD(aad1);
+            }
+            if (aad2 != null) {
+                c.updateAAD(aad2, aad2Off, aad2Len);
+            }
+            return c.doFinal(in, inOff, inLen, out, outOff);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM encryption failed", e);
+        }
+    }
+
+    /**
+     * Decrypts and authenticates; returns the plaintext, or null if authentication fails (the
+     * caller decides which error that is).
+     */
+    public static byte[] decrypt(SecretKey key, byte[] nonce, int nonceOff, byte[] aad1, byte[] aad2, int aad2Off, int aad2Len,
+            byte[] in, int inOff, int inLen) {
+        if (inLen < TAG_LENGTH) {
+            return null;
+        }
+        Cipher c = CIPHER.get();
+        try {
+            c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_LENGTH * 8, nonce, nonceOff, NONCE_LENGTH));
+            if (aad1 != null) {
+                c.updateAAD(aad1);
+            }
+            if (aad2 != null) {
+                c.updateAAD(aad2, aad2Off, aad2Len);
+            }
+            return c.doFinal(in, inOff, inLen);
+        } catch (AEADBadTagException e) {
+            return null;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM decryption failed", e);
+        }
+    }
+
+    private static SecureRandom newRandom() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (GeneralSecurityException e) {
+            return new SecureRandom();
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package io.lifeboat.common.pack;
+
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
+import com.github.luben.zstd.ZstdDecompressCtx;
+import io.lifeboat.common.crypto.AesGcm;
+import io.lifeboat.common.crypto.Algorithms;
+import io.lifeboat.common.crypto.HmacSha256;
+import io.lifeboat.common.format.ByteReader;
+import io.lifeboat.common.keys.Keyring;
+import io.lifeboat.common.repository.BlobId;
+import io.lifeboat.common.repository.BlobType;
+import io.lifeboat.common.repository.CorruptObjectException;
+import java.util.Arrays;
+import javax.crypto.SecretKey;
+
+/**
+ * Turns a plaintext blob into its stored form and back (format section 7):
+ * <pre>
+ * compression id(1) | u32 epoch | nonce(12) | AES-256-GCM(data key, payload) || tag(16)
+ * </pre>
+ * with AAD = blob id || type || the first 5 bytes. zstd is used only when it shrinks the blob.
+ *
+ * <p>Threading: safe for concurrent use; each thread keeps its own zstd contexts and scratch
+ * buffer, so a backup compresses and encrypts on every core.
+ */
+public final class BlobCodec {
+    public static final int HEADER_LENGTH = 17;
+    public static final int OVERHEAD = HEADER_LENGTH + AesGcm.TAG_LENGTH;
+
+    /** A blob ready for a pack. */
+    public record EncodedBlob(BlobType type, BlobId id, byte[] stored, int rawLength, int compression, int epoch) {
+    }
+
+    private final Keyring keyring;
+    private final HmacSha256 idMac;
+    private final boolean compress;
+    private final ThreadLocal<ZstdCompressCtx> compressor;
+    private final ThreadLocal<ZstdDecompressCtx> decompressor = ThreadLocal.withInitial(ZstdDecompressCtx::new);
+    private final ThreadLocal<byte[][]> scratch = ThreadLocal.withInitial(() -> new byte[1][]);
+
+    public BlobCodec(Keyring keyring, HmacSha256 idMac, String compression, int level) {
+        this.keyring = keyring;
+        this.idMac = idMac;
+        this.compress = Algorithms.compressionId(compression) == Algorithms.COMPRESSION_ZSTD;
+        this.compressor = ThreadLocal.withInitial(() -> {
+            ZstdCompressCtx c = new ZstdCompressCtx();
+            c.setLevel(level);
+            return c;
+        });
+    }
+
+    public BlobId blobId(byte[] data, int off, int len) {
+        return BlobId.of(idMac.mac(data, off, len));
+    }
+
+    public EncodedBlob encode(BlobType type, BlobId id, byte[] data, int off, int len) {
+        if (len > PackEntry.MAX_RAW_LENGTH) {
+            throw new IllegalArgumentException("blob of " + len + " bytes exceeds the format's limit of " + PackEntry.MAX_RAW_LENGTH);
+        }
+        byte[] payload = data;
+        int payloadOff = off;
+        int payloadLen = len;
+        int compression = Algorithms.COMPRESSION_NONE;
+        if (compress && len > 64) {
+            int bound = (int) Math.min(Integer.MAX_VALUE - 64, Zstd.compressBound(len));
+            byte[][] holder = scratch.get();
+            if (holder[0] == null || holder[0].length < bound) {
+                holder[0] = new byte[Math.max(bound, 1 << 16)];
+            }
+            int n = compressor.get().compressByteArray(holder[0], 0, holder[0].length, data, off, len);
+            if (n < len) {
+                payload = holder[0];
+                payloadOff = 0;
+                payloadLen = n;
+                compression = Algorithms.COMPRESSION_ZSTD;
+            }
+        }
+        int epoch = keyring.currentEpoch();
+        SecretKey key = keyring.current();
+        byte[] stored = new byte[OVERHEAD + payloadLen];
+        stored[0] = (byte) compression;
+        ByteReader.putU32(stored, 1, epoch);
+        AesGcm.randomBytes(stored, 5, AesGcm.NONCE_LENGTH);
+        AesGcm.encrypt(key, stored, 5, aad(id, type, stored, 0), null, 0, 0, payload, payloadOff, payloadLen, stored, HEADER_LENGTH);
+        return new EncodedBlob(type, id, stored, len, compression, epoch);
+    }
+
+    /**
+     * Decrypts, decompresses and verifies one stored blob against its entry.
+     *
+     * @param object names the pack in errors
+     */
+    public byte[] decode(PackEntry entry, byte[] buf, int off, int len, String object) {
+        String what = "blob " + entry.id().shortHex() + " in " + object;
+        if (len != entry.length() || len < OVERHEAD) {
+            throw new CorruptObjectException(what + " is corrupt: wrong length");
+        }
+        int compression = buf[off] & 0xff;
+        long epoch = ByteReader.u32At(buf, off + 1);
+        if (compression != entry.compression() || epoch != entry.epoch()) {
+            throw new CorruptObjectException(what + " is corrupt: header does not match the index");
+        }
+        SecretKey key = keyring.key(entry.epoch());
+        if (key == null) {
+            throw new CorruptObjectException(what + " uses key epoch " + epoch + ", which the keyring lacks");
+        }
+        byte[] payload = AesGcm.decrypt(key, buf, off + 5, aad(entry.id(), entry.type(), buf, off), null, 0, 0,
+            buf, off + HEADER_LENGTH, len - HEADER_LENGTH);
+        if (payload == null) {
+            throw new CorruptObjectException(what + " is corrupt: authentication failed");
+        }
+        byte[] plain;
+        if (compression == Algorithms.COMPRESSION_ZSTD) {
+            if (entry.rawLength() > PackEntry.MAX_RAW_LENGTH) {
+                throw new CorruptObjectException(what + " is corrupt: raw length out of range");
+            }
+            plain = new byte[entry.rawLength()];
+            int n;
+            try {
+                n = decompressor.get().decompressByteArray(plain, 0, plain.length, payload, 0, payload.length);
+            } catch (RuntimeException e) {
+                throw new CorruptObjectException(what + " is corrupt: does not decompress");
+            }
+            if (n != plain.length) {
+                throw new CorruptObjectException(what + " is corrupt: wrong decompressed length");
+            }
+        } else if (compression == Algorithms.COMPRESSION_NONE) {
+            plain = payload;
+            if (plain.length != entry.rawLength()) {
+                throw new CorruptObjectException(what + " is corrupt: wrong length");
+            }
+        } else {
+            throw new CorruptObjectException(what + " is corrupt: unknown compression id " + compression);
+        }
+        if (!Arrays.equals(idMac.mac(plain, 0, plain.length), entry.id().toBytes())) {
+            throw new CorruptObjectException(what + " is corrupt: content does not match its id");
+        }
+        return plain;
+    }
+
+    private static byte[] aad(BlobId id, BlobType type, byte[] header, int headerOff) {
+        byte[] aad = new byte[BlobId.LENGTH + 1 + 5];
+        id.writeTo(aad, 0);
+        aad[BlobId.LENGTH] = (byte) type.code();
+        System.arraycopy(header, headerOff, aad, BlobId.LENGTH + 1, 5);
+        return aad;
+    }
+}

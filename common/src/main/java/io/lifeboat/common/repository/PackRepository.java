@@ -1,0 +1,555 @@
+package io.lifeboat.common.repository;
+
+import io.lifeboat.common.chunk.ChunkerParams;
+import io.lifeboat.common.crypto.AesGcm;
+import io.lifeboat.common.crypto.Sha256;
+import io.lifeboat.common.index.IndexFile;
+import io.lifeboat.common.index.MasterIndex;
+import io.lifeboat.common.keys.Keyring;
+import io.lifeboat.common.keys.MasterKeys;
+import io.lifeboat.common.pack.BlobCodec;
+import io.lifeboat.common.pack.PackId;
+import io.lifeboat.common.pack.PackWriter;
+import io.lifeboat.common.store.ObjectKind;
+import io.lifeboat.common.store.ObjectNotFoundException;
+import io.lifeboat.common.store.ObjectStore;
+import io.lifeboat.common.store.PutOptions;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * The repository of docs/repository-format.md over an {@link ObjectStore}: blobs in packs,
+ * indexes, signed manifests and a journal. Made by {@link Repositories}.
+ *
+ * <p>Threading: as {@link Repository}. Calling threads hash, compress and encrypt; a small pool
+ * finishes and uploads packs. At most {@link OpenOptions#packsInFlight()} finished packs wait
+ * for upload; beyond that {@link #saveBlob} blocks, so memory stays bounded whatever the input.
+ * An index file is written every {@value #INDEX_EVERY_PACKS} packs and at each flush, so the
+ * packs of a killed run are found by the next run's dedup.
+ */
+public final class PackRepository implements Repository {
+    static final int INDEX_EVERY_PACKS = 4;
+    private static final int READ_PARALLELISM = 8;
+    private static final Pattern HEX_PREFIX = Pattern.compile("[0-9a-f]{4,64}");
+
+    private final ObjectStore store;
+    private final MasterKeys keys;
+    private final RepositoryConfig config;
+    private final Keyring keyring;
+    private final BlobCodec codec;
+    private final MasterIndex index = new MasterIndex();
+    private final OpenOptions options;
+    private final List<String> corruptIndexFiles = Collections.synchronizedList(new ArrayList<>());
+    private final ConcurrentHashMap<BlobId, Boolean> pending = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<SnapshotId, Snapshot> snapshotCache = new ConcurrentHashMap<>();
+    private final Object packLock = new Object();
+    private final Object indexLock = new Object();
+    private final List<IndexFile.PackRecord> unindexed = new ArrayList<>();
+    private final List<String> writtenKeys = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicReference<Throwable> uploadFailure = new AtomicReference<>();
+    private final ThreadPoolExecutor uploader;
+    private final Semaphore inFlight;
+    private final AtomicInteger sessionBlobs = new AtomicInteger();
+    private PackWriter writer = new PackWriter();
+    private volatile boolean closed;
+
+    private PackRepository(ObjectStore store, MasterKeys keys, RepositoryConfig config, Keyring keyring, OpenOptions options) {
+        this.store = store;
+        this.keys = keys;
+        this.config = config;
+        this.keyring = keyring;
+        this.options = options;
+        this.codec = new BlobCodec(keyring, keys.blobIdMac(), config.compression(), config.compressionLevel());
+        this.inFlight = new Semaphore(options.packsInFlight());
+        AtomicInteger n = new AtomicInteger();
+        this.uploader = new ThreadPoolExecutor(options.uploadParallelism(), options.uploadParallelism(), 30, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "lifeboat-pack-upload-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        this.uploader.allowCoreThreadTimeOut(true);
+    }
+
+    static PackRepository open(ObjectStore store, MasterKeys keys, OpenOptions options) {
+        byte[] sealedConfig;
+        try {
+            sealedConfig = store.get(RepositoryLayout.CONFIG);
+        } catch (ObjectNotFoundException e) {
+            throw new RepositoryException("no Lifeboat repository at " + store.describe());
+        }
+        RepositoryConfig config = RepositoryConfig.open(sealedConfig, keys.metadataKey());
+        List<String> keyringKeys = listKeys(store, RepositoryLayout.KEYRING);
+        List<Keyring.KeyringJson> docs = parallel(keyringKeys, key -> {
+            byte[] b = store.get(key);
+            checkContentId(RepositoryLayout.KEYRING, key, b);
+            return Keyring.open(b, keys, key);
+        });
+        PackRepository repo = new PackRepository(store, keys, config, Keyring.of(docs), options);
+        repo.loadIndex();
+        return repo;
+    }
+
+    private void loadIndex() {
+        List<String> indexKeys = listKeys(store, RepositoryLayout.INDEX);
+        parallel(indexKeys, key -> {
+            try {
+                byte[] b = store.get(key);
+                checkContentId(RepositoryLayout.INDEX, key, b);
+                for (IndexFile.PackRecord p : IndexFile.open(b, keys.metadataKey(), key)) {
+                    index.add(p);
+                }
+            } catch (CorruptObjectException | ObjectNotFoundException e) {
+                // Skipping costs only dedup (the blobs are stored again); `check` reports it.
+                corruptIndexFiles.add(key);
+            }
+            return null;
+        });
+    }
+
+    // ---------------------------------------------------------------- Repository
+
+    @Override
+    public String id() {
+        return config.id();
+    }
+
+    @Override
+    public ChunkerParams chunkerParams() {
+        return config.chunker();
+    }
+
+    @Override
+    public BlobId blobId(byte[] data, int offset, int length) {
+        return codec.blobId(data, offset, length);
+    }
+
+    @Override
+    public boolean contains(BlobId id) {
+        return index.contains(id) || pending.containsKey(id);
+    }
+
+    @Override
+    public boolean saveBlob(BlobType type, BlobId id, byte[] data, int offset, int length) {
+        checkOpen();
+        rethrowUploadFailure();
+        if (index.contains(id) || pending.putIfAbsent(id, Boolean.TRUE) != null) {
+            return false;
+        }
+        if (index.contains(id)) {
+            // An upload moved it from pending to the index between the two checks above.
+            pending.remove(id);
+            return false;
+        }
+        BlobCodec.EncodedBlob encoded;
+        try {
+            encoded = codec.encode(type, id, data, offset, length);
+        } catch (RuntimeException e) {
+            pending.remove(id);
+            throw e;
+        }
+        PackWriter full = null;
+        synchronized (packLock) {
+            writer.add(encoded);
+            if (writer.size() >= config.packSizeTarget()) {
+                full = writer;
+                writer = new PackWriter();
+            }
+        }
+        sessionBlobs.incrementAndGet();
+        if (full != null) {
+            submit(full);
+        }
+        return true;
+    }
+
+    @Override
+    public byte[] loadBlob(BlobId id) {
+        checkOpen();
+        MasterIndex.Location loc = index.get(id);
+        if (loc == null && pending.containsKey(id)) {
+            flush();
+            loc = index.get(id);
+        }
+        if (loc == null) {
+            throw new RepositoryException("blob " + id.hex() + " is not in the repository's index");
+        }
+        String key = RepositoryLayout.pack(loc.pack());
+        byte[] stored;
+        try {
+            stored = store.getRange(key, loc.entry().offset(), loc.entry().length());
+        } catch (ObjectNotFoundException e) {
+            throw new RepositoryException("pack " + key + " holding blob " + id.shortHex() + " is missing from the store");
+        }
+        return codec.decode(loc.entry(), stored, 0, stored.length, key);
+    }
+
+    @Override
+    public void flush() {
+        checkOpen();
+        PackWriter last = null;
+        synchronized (packLock) {
+            if (!writer.isEmpty()) {
+                last = writer;
+                writer = new PackWriter();
+            }
+        }
+        if (last != null) {
+            submit(last);
+        }
+        awaitUploads();
+        rethrowUploadFailure();
+        writeIndex(true);
+    }
+
+    @Override
+    public Snapshot commitSnapshot(SnapshotSpec spec) {
+        flush();
+        if (!index.contains(spec.root())) {
+            throw new RepositoryException("snapshot root blob " + spec.root().shortHex() + " is not stored; save it before committing");
+        }
+        ManifestCodec.Encoded m = ManifestCodec.encode(spec, Instant.now(), keys.metadataKey(), keys.signer());
+        String key = RepositoryLayout.snapshot(m.id());
+        store.put(key, m.bytes(), PutOptions.of(ObjectKind.METADATA));
+        snapshotCache.put(m.id(), m.snapshot());
+        List<String> objects = new ArrayList<>();
+        objects.add(key);
+        synchronized (writtenKeys) {
+            objects.addAll(writtenKeys);
+            writtenKeys.clear();
+        }
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("snapshot", m.id().hex());
+        details.put("sourceType", spec.sourceType());
+        details.put("blobsAdded", Integer.toString(sessionBlobs.getAndSet(0)));
+        appendJournal(new JournalEntry("backup", options.actor(), m.snapshot().time(), objects, details));
+        return m.snapshot();
+    }
+
+    @Override
+    public List<Snapshot> snapshots() {
+        List<String> keysFound = listKeys(store, RepositoryLayout.SNAPSHOTS);
+        List<Snapshot> result = new ArrayList<>(parallel(keysFound, key -> {
+            try {
+                return loadSnapshot(new SnapshotId(RepositoryLayout.nameOf(RepositoryLayout.SNAPSHOTS, key)));
+            } catch (RuntimeException e) {
+                return null; // unverifiable manifests are skipped here and named by snapshot(id) and check
+            }
+        }));
+        result.removeIf(java.util.Objects::isNull);
+        result.sort(Comparator.comparing(Snapshot::time).thenComparing(s -> s.id().hex()));
+        return result;
+    }
+
+    @Override
+    public Snapshot snapshot(String idOrPrefix) {
+        if ("latest".equals(idOrPrefix)) {
+            List<Snapshot> all = snapshots();
+            if (all.isEmpty()) {
+                throw new RepositoryException("the repository has no snapshots");
+            }
+            return all.get(all.size() - 1);
+        }
+        if (idOrPrefix == null || !HEX_PREFIX.matcher(idOrPrefix).matches()) {
+            throw new RepositoryException("a snapshot is named by 4 to 64 lower-case hex digits or 'latest', not '" + idOrPrefix + "'");
+        }
+        List<String> matches = listKeys(store, RepositoryLayout.SNAPSHOTS + idOrPrefix);
+        if (matches.isEmpty()) {
+            throw new RepositoryException("no snapshot " + idOrPrefix);
+        }
+        if (matches.size() > 1) {
+            throw new RepositoryException("snapshot prefix " + idOrPrefix + " is ambiguous: " + matches.size() + " snapshots match");
+        }
+        String name = RepositoryLayout.nameOf(RepositoryLayout.SNAPSHOTS, matches.get(0));
+        SnapshotId id;
+        try {
+            id = new SnapshotId(name);
+        } catch (IllegalArgumentException e) {
+            throw new CorruptObjectException("snapshot object " + matches.get(0) + " has a malformed name");
+        }
+        return loadSnapshot(id);
+    }
+
+    @Override
+    public Optional<Snapshot> latest(String sourceType, List<String> paths) {
+        List<String> wanted = paths.stream().sorted().toList();
+        Snapshot best = null;
+        for (Snapshot s : snapshots()) {
+            if (s.sourceType().equals(sourceType) && s.paths().stream().sorted().toList().equals(wanted)) {
+                best = s; // sorted oldest first, so the last match is the newest
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    @Override
+    public void appendJournal(JournalEntry entry) {
+        checkOpen();
+        byte[] bytes = JournalCodec.encode(entry, keys.metadataKey(), keys.signer());
+        String key = RepositoryLayout.journal(entry.time().truncatedTo(ChronoUnit.SECONDS), HexFormat.of().formatHex(AesGcm.randomBytes(8)));
+        store.put(key, bytes, PutOptions.of(ObjectKind.METADATA));
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        uploader.shutdownNow();
+        try {
+            uploader.awaitTermination(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---------------------------------------------------------------- beyond the facade
+
+    /** The repository config. */
+    public RepositoryConfig config() {
+        return config;
+    }
+
+    /** The store this repository lives in. */
+    public ObjectStore store() {
+        return store;
+    }
+
+    /** Index files that failed to load at open; their blobs are missing from dedup until repaired. */
+    public List<String> corruptIndexFiles() {
+        return List.copyOf(corruptIndexFiles);
+    }
+
+    /** Every indexed pack with its length. */
+    public Map<PackId, Long> packs() {
+        return index.packs();
+    }
+
+    /** Keys of every index file in the store. */
+    public List<String> indexFiles() {
+        return listKeys(store, RepositoryLayout.INDEX);
+    }
+
+    /** Counts of what the in-memory index knows. */
+    public RepositoryStats stats() {
+        return new RepositoryStats(index.packCount(), index.blobCount(), index.packBytes(), listKeys(store, RepositoryLayout.SNAPSHOTS).size(),
+            indexFiles().size());
+    }
+
+    /**
+     * Every journal entry that verifies, oldest first, with its key; unverifiable entries are
+     * returned as errors rather than hidden.
+     */
+    public List<JournalRecord> journal() {
+        List<String> jkeys = listKeys(store, RepositoryLayout.JOURNAL);
+        jkeys.sort(null);
+        return parallel(jkeys, key -> {
+            try {
+                return new JournalRecord(key, JournalCodec.decode(store.get(key), keys.metadataKey(), keys.signer(), key), null);
+            } catch (CorruptObjectException | ObjectNotFoundException e) {
+                return new JournalRecord(key, null, e.getMessage());
+            }
+        });
+    }
+
+    /** One journal object: its entry, or the reason it failed to verify. */
+    public record JournalRecord(String key, JournalEntry entry, String error) {
+    }
+
+    /** Loads and verifies one snapshot manifest. */
+    public Snapshot loadSnapshot(SnapshotId id) {
+        Snapshot cached = snapshotCache.get(id);
+        if (cached != null) {
+            return cached;
+        }
+        byte[] bytes;
+        try {
+            bytes = store.get(RepositoryLayout.snapshot(id));
+        } catch (ObjectNotFoundException e) {
+            throw new RepositoryException("no snapshot " + id.hex());
+        }
+        Snapshot s = ManifestCodec.decode(id, bytes, keys.metadataKey(), keys.signer());
+        snapshotCache.put(id, s);
+        return s;
+    }
+
+    MasterIndex masterIndex() {
+        return index;
+    }
+
+    MasterKeys keys() {
+        return keys;
+    }
+
+    BlobCodec codec() {
+        return codec;
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private void submit(PackWriter full) {
+        try {
+            inFlight.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RepositoryException("interrupted while waiting for pack uploads");
+        }
+        try {
+            uploader.execute(() -> {
+                try {
+                    if (uploadFailure.get() == null) {
+                        upload(full);
+                    }
+                } catch (Throwable t) {
+                    uploadFailure.compareAndSet(null, t);
+                } finally {
+                    inFlight.release();
+                }
+            });
+        } catch (RuntimeException e) {
+            inFlight.release();
+            throw new RepositoryException("the repository is closed", e);
+        }
+    }
+
+    private void upload(PackWriter full) {
+        PackWriter.FinishedPack pack = full.finish(keys.metadataKey());
+        String key = RepositoryLayout.pack(pack.id());
+        store.put(key, pack.bytes(), PutOptions.of(ObjectKind.PACK));
+        IndexFile.PackRecord record = new IndexFile.PackRecord(pack.id(), pack.bytes().length, pack.entries());
+        index.add(record);
+        for (var e : pack.entries()) {
+            pending.remove(e.id());
+        }
+        writtenKeys.add(key);
+        boolean writeNow;
+        synchronized (indexLock) {
+            unindexed.add(record);
+            writeNow = unindexed.size() >= INDEX_EVERY_PACKS;
+        }
+        if (writeNow) {
+            writeIndex(false);
+        }
+    }
+
+    private void writeIndex(boolean always) {
+        List<IndexFile.PackRecord> batch;
+        synchronized (indexLock) {
+            if (unindexed.isEmpty() || (!always && unindexed.size() < INDEX_EVERY_PACKS)) {
+                return;
+            }
+            batch = new ArrayList<>(unindexed);
+            unindexed.clear();
+        }
+        try {
+            byte[] sealed = IndexFile.seal(batch, keys.metadataKey());
+            String key = RepositoryLayout.index(Sha256.hex(sealed));
+            store.put(key, sealed, PutOptions.of(ObjectKind.METADATA));
+            writtenKeys.add(key);
+        } catch (RuntimeException e) {
+            synchronized (indexLock) {
+                unindexed.addAll(0, batch);
+            }
+            throw e;
+        }
+    }
+
+    private void awaitUploads() {
+        int permits = options.packsInFlight();
+        try {
+            inFlight.acquire(permits);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RepositoryException("interrupted while waiting for pack uploads");
+        }
+        inFlight.release(permits);
+    }
+
+    private void rethrowUploadFailure() {
+        Throwable t = uploadFailure.get();
+        if (t != null) {
+            if (t instanceof RepositoryException re) {
+                throw new RepositoryException("a pack upload failed: " + re.getMessage(), re);
+            }
+            throw new RepositoryException("a pack upload to " + store.describe() + " failed: " + t.getMessage(), t);
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new RepositoryException("the repository is closed");
+        }
+    }
+
+    static List<String> listKeys(ObjectStore store, String prefix) {
+        List<String> out = Collections.synchronizedList(new ArrayList<>());
+        store.list(prefix, i -> out.add(i.key()));
+        return new ArrayList<>(out);
+    }
+
+    static void checkContentId(String prefix, String key, byte[] bytes) {
+        if (!RepositoryLayout.nameOf(prefix, key).equals(Sha256.hex(bytes))) {
+            throw new CorruptObjectException(key + " is corrupt: content does not match its name");
+        }
+    }
+
+    /** Applies {@code fn} to every item on up to {@value #READ_PARALLELISM} virtual threads; keeps order. */
+    static <T, R> List<R> parallel(List<T> items, Function<T, R> fn) {
+        if (items.size() <= 1) {
+            List<R> out = new ArrayList<>();
+            for (T t : items) {
+                out.add(fn.apply(t));
+            }
+            return out;
+        }
+        Semaphore limit = new Semaphore(READ_PARALLELISM);
+        try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<R>> futures = new ArrayList<>(items.size());
+            for (T t : items) {
+                futures.add(ex.submit(() -> {
+                    limit.acquire();
+                    try {
+                        return fn.apply(t);
+                    } finally {
+                        limit.release();
+                    }
+                }));
+            }
+            List<R> out = new ArrayList<>(items.size());
+            for (Future<R> f : futures) {
+                out.add(f.get());
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RepositoryException("interrupted");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new RepositoryException(e.getCause().toString(), e.getCause());
+        }
+    }
+}
