@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lifeboat.common.store.ObjectNotFoundException;
 import io.lifeboat.common.store.TransientStoreException;
+import io.lifeboat.common.store.memory.InMemoryObjectStore;
 import java.io.InputStream;
 import org.junit.jupiter.api.Test;
 
 class MeteredObjectStoreTest {
-    private final MapObjectStore backing = new MapObjectStore();
+    private final InMemoryObjectStore backing = new InMemoryObjectStore();
     private final FaultInjectingObjectStore faulty = FaultInjectingObjectStore.builder(backing).build();
     private final InMemoryStoreMetrics metrics = new InMemoryStoreMetrics();
     private final FakeTime time = new FakeTime();

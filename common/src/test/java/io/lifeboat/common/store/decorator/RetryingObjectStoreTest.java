@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lifeboat.common.store.ObjectInfo;
 import io.lifeboat.common.store.ObjectNotFoundException;
+import io.lifeboat.common.store.ObjectStore;
 import io.lifeboat.common.store.StoreException;
 import io.lifeboat.common.store.TransientStoreException;
+import io.lifeboat.common.store.memory.InMemoryObjectStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +17,7 @@ import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 
 class RetryingObjectStoreTest {
-    private final MapObjectStore backing = new MapObjectStore();
+    private final InMemoryObjectStore backing = new InMemoryObjectStore();
     private final FakeTime time = new FakeTime();
     private final FaultInjectingObjectStore faulty = FaultInjectingObjectStore.builder(backing).build();
 
@@ -68,7 +70,7 @@ class RetryingObjectStoreTest {
     @Test
     void permanentErrorsAreNeverRetried() {
         int[] calls = {0};
-        MapObjectStore denying = new MapObjectStore() {
+        ObjectStore denying = new ForwardingObjectStore(backing) {
             @Override
             public byte[] get(String key) {
                 calls[0]++;
@@ -137,7 +139,7 @@ class RetryingObjectStoreTest {
         for (int i = 0; i < 10; i++) {
             backing.put("data/" + i, new byte[i]);
         }
-        MapObjectStore failingMidway = new MapObjectStore() {
+        ObjectStore failingMidway = new ForwardingObjectStore(backing) {
             int attempts;
 
             @Override
