@@ -41,8 +41,15 @@ final class S3ErrorMapper {
         this.where = where;
     }
 
-    StoreException map(String operation, String key, SdkException e) {
+    /** Maps an {@link SdkException} or an {@link UncheckedIOException} from the HTTP client. */
+    StoreException map(String operation, String key, RuntimeException e) {
         String what = "S3 " + operation + (key == null ? "" : " of " + key) + " in " + where;
+        if (e instanceof UncheckedIOException io) {
+            return new TransientStoreException(what + " failed: " + rootMessage(io), e);
+        }
+        if (!(e instanceof SdkException sdk)) {
+            return new StoreException(what + " failed: " + rootMessage(e), e);
+        }
         if (e instanceof AwsServiceException service) {
             int status = service.statusCode();
             String code = service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
@@ -78,7 +85,7 @@ final class S3ErrorMapper {
         if (e instanceof SdkClientException && hasIoCause(e)) {
             return new TransientStoreException(what + " failed: " + rootMessage(e), e);
         }
-        if (e.retryable()) {
+        if (sdk.retryable()) {
             return new TransientStoreException(what + " failed: " + rootMessage(e), e);
         }
         return new StoreException(what + " failed: " + rootMessage(e), e);

@@ -7,6 +7,7 @@ import io.lifeboat.common.store.PutOptions;
 import io.lifeboat.common.store.StoreException;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -116,6 +117,9 @@ public final class S3ObjectStore implements ObjectStore {
         return config.keyPrefix() + key;
     }
 
+    // Every SDK call below catches UncheckedIOException besides SdkException: the URL-connection
+    // client lets an I/O failure in its Expect: 100-continue handling escape unwrapped.
+
     @Override
     public void put(String key, byte[] data, PutOptions options) {
         Objects.requireNonNull(data, "data");
@@ -136,7 +140,7 @@ public final class S3ObjectStore implements ObjectStore {
                         .ssekmsKeyId(k.kmsKeyId());
             }
             s3.putObject(request.build(), body(data, 0, data.length));
-        } catch (SdkException e) {
+        } catch (SdkException | UncheckedIOException e) {
             throw errors.map("put", key, e);
         }
     }
@@ -161,7 +165,7 @@ public final class S3ObjectStore implements ObjectStore {
                         .ssekmsKeyId(k.kmsKeyId());
             }
             uploadId = s3.createMultipartUpload(create.build()).uploadId();
-        } catch (SdkException e) {
+        } catch (SdkException | UncheckedIOException e) {
             throw errors.map("multipart create", key, e);
         }
         try {
@@ -179,7 +183,8 @@ public final class S3ObjectStore implements ObjectStore {
                     .bucket(config.bucket()).key(fullKey(key)).uploadId(uploadId)
                     .multipartUpload(m -> m.parts(parts)).build());
         } catch (RuntimeException e) {
-            StoreException mapped = e instanceof SdkException sdk ? errors.map("multipart put", key, sdk)
+            StoreException mapped = e instanceof SdkException || e instanceof UncheckedIOException
+                    ? errors.map("multipart put", key, e)
                     : new StoreException("S3 multipart put of " + key + " in " + description + " failed: " + e, e);
             abort(key, uploadId, mapped);
             throw mapped;
@@ -190,7 +195,7 @@ public final class S3ObjectStore implements ObjectStore {
         try {
             s3.abortMultipartUpload(AbortMultipartUploadRequest.builder()
                     .bucket(config.bucket()).key(fullKey(key)).uploadId(uploadId).build());
-        } catch (SdkException e) {
+        } catch (SdkException | UncheckedIOException e) {
             // The original failure is what the caller needs; a bucket lifecycle rule for
             // incomplete uploads cleans up what this could not.
             failure.addSuppressed(e);
@@ -201,7 +206,7 @@ public final class S3ObjectStore implements ObjectStore {
     public byte[] get(String key) {
         try {
             return s3.getObjectAsBytes(r -> r.bucket(config.bucket()).key(fullKey(key))).asByteArrayUnsafe();
-        } catch (SdkException e) {
+        } catch (SdkException | UncheckedIOException e) {
             throw errors.map("get", key, e);
         }
     }
@@ -223,7 +228,7 @@ public final class S3ObjectStore implements ObjectStore {
         try {
             String range = "bytes=" + offset + "-" + (offset + length - 1);
             bytes = s3.getObjectAsBytes(r -> r.bucket(config.bucket()).key(fullKey(key)).range(range));
-        } catch (SdkException e) {
+        } catch (SdkException | UncheckedIOException e) {
             throw errors.map("ranged get", key, e);
         }
         byte[] data = bytes.asByteArrayUnsafe();
@@ -243,7 +248,7 @@ public final class S3ObjectStore implements ObjectStore {
     public InputStream open(String key) {
         try {
             return s3.getObject(r -> r.bucket(config.bucket()).key(fullKey(key)));
-        } catch (SdkException e) {
+        } catch (SdkException | UncheckedIOException e) {
             throw errors.map("open", key, e);
         }
     }
@@ -253,7 +258,7 @@ public final class S3ObjectStore implements ObjectStore {
         try {
             HeadObjectResponse head = s3.headObject(r -> r.bucket(config.bucket()).key(fullKey(key)));
             return Optional.of(new ObjectInfo(key, head.contentLength(), head.lastModified(), head.eTag()));
-        } catch (SdkException e) {
+        } catch (SdkException | UncheckedIOException e) {
             StoreException mapped = errors.map("stat", key, e);
             if (mapped instanceof ObjectNotFoundException) {
                 return Optional.empty();
@@ -272,7 +277,7 @@ public final class S3ObjectStore implements ObjectStore {
             for (S3Object o : s3.listObjectsV2Paginator(request).contents()) {
                 consumer.accept(new ObjectInfo(o.key().substring(strip), o.size(), o.lastModified(), o.eTag()));
             }
-        } catch (SdkException e) {
+        } catch (SdkException | UncheckedIOException e) {
             throw errors.map("list", prefix.isEmpty() ? null : prefix + "*", e);
         }
     }
@@ -281,7 +286,7 @@ public final class S3ObjectStore implements ObjectStore {
     public void delete(String key) {
         try {
             s3.deleteObject(r -> r.bucket(config.bucket()).key(fullKey(key)));
-        } catch (SdkException e) {
+        } catch (SdkException | UncheckedIOException e) {
             StoreException mapped = errors.map("delete", key, e);
             if (!(mapped instanceof ObjectNotFoundException)) {
                 throw mapped;

@@ -81,6 +81,9 @@ class S3ErrorMapperTest {
         SdkClientException slow = SdkClientException.create("Unable to execute HTTP request",
                 new SocketTimeoutException("Read timed out"));
         assertThat(mapper.map("put", "k", slow)).isInstanceOf(TransientStoreException.class);
+        // The URL-connection client lets this one escape unwrapped from its 100-continue handling.
+        assertThat(mapper.map("put", "k", new java.io.UncheckedIOException(new java.net.SocketException("Unexpected end of file from server"))))
+                .isInstanceOf(TransientStoreException.class).hasMessageContaining("Unexpected end of file");
     }
 
     @Test
