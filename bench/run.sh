@@ -35,6 +35,14 @@ export JAVA_HOME
 JAVA="$JAVA_HOME/bin/java"
 
 mkdir -p "$WORK/logs"
+# One run at a time per work dir: parallel runs would share the source tree and repositories.
+exec 9>"$WORK/lock"
+if ! command -v flock >/dev/null; then
+  say "flock not found (util-linux): running without the work-dir lock"
+elif ! flock -n 9; then
+  say "another benchmark run holds $WORK/lock; waiting up to 30 minutes"
+  flock -w 1800 9 || die "gave up waiting for $WORK/lock"
+fi
 rm -f "$WORK"/logs/*
 NOTES=()
 FAILURES=()

@@ -26,7 +26,36 @@ public final class AesGcm {
     });
     private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(AesGcm::newRandom);
 
+    private static final java.util.concurrent.atomic.AtomicBoolean WARMED = new java.util.concurrent.atomic.AtomicBoolean();
+
     private AesGcm() {
+    }
+
+    /**
+     * Starts, once per JVM, a background thread that makes about 20,000 small GCM calls. The JDK
+     * runs AES-GCM at tens of MB/s until C2 compiles its bulk routine onto the AES-NI/CLMUL
+     * intrinsics, and a backup's few hundred 1 MiB calls never trigger that; compiled code is
+     * shared by all threads, so warming on one thread speeds up every worker (docs/benchmarks.md).
+     */
+    public static void warmUpInBackground() {
+        if (!WARMED.compareAndSet(false, true)) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            SecretKey key = key(new byte[KEY_LENGTH]);
+            byte[] nonce = new byte[NONCE_LENGTH];
+            byte[] in = new byte[4096];
+            byte[] out = new byte[in.length + TAG_LENGTH];
+            for (int i = 0; i < 20_000; i++) {
+                nonce[0] = (byte) i;
+                nonce[1] = (byte) (i >>> 8);
+                encrypt(key, nonce, 0, null, null, 0, 0, in, 0, in.length, out, 0);
+                decrypt(key, nonce, 0, null, null, 0, 0, out, 0, out.length);
+            }
+        }, "lifeboat-aes-gcm-warmup");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
     }
 
     public static SecretKey key(byte[] raw) {

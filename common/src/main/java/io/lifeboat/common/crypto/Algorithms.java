@@ -61,8 +61,10 @@ public final class Algorithms {
         require(SCRYPT.equals(name), "passphrase KDF", name, SCRYPT);
     }
 
+    /** Chunkers are registered in {@link io.lifeboat.common.chunk.Chunkers}; this consults it. */
     public static void checkChunker(String name) {
-        require(FASTCDC_V2020.equals(name), "chunker", name, FASTCDC_V2020);
+        var known = io.lifeboat.common.chunk.Chunkers.algorithms();
+        require(known.contains(name), "chunker", name, String.join(", ", known));
     }
 
     private static int lookup(Map<String, Integer> registry, String role, String name) {

@@ -58,6 +58,15 @@ public final class MasterIndex {
         return packs.values().stream().mapToLong(Long::longValue).sum();
     }
 
+    /** Total plaintext length of the distinct indexed blobs. */
+    public long rawBytes() {
+        long sum = 0;
+        for (Location l : blobs.values()) {
+            sum += l.entry().rawLength();
+        }
+        return sum;
+    }
+
     /** Blob entries seen more than once while building. */
     public int duplicateEntries() {
         return duplicates.get();

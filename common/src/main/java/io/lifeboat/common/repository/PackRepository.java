@@ -5,7 +5,9 @@ import io.lifeboat.common.crypto.AesGcm;
 import io.lifeboat.common.crypto.Sha256;
 import io.lifeboat.common.index.IndexFile;
 import io.lifeboat.common.index.MasterIndex;
+import io.lifeboat.common.keys.KeySlot;
 import io.lifeboat.common.keys.Keyring;
+import io.lifeboat.common.keys.ScryptParams;
 import io.lifeboat.common.keys.MasterKeys;
 import io.lifeboat.common.pack.BlobCodec;
 import io.lifeboat.common.pack.PackId;
@@ -54,6 +56,7 @@ public final class PackRepository implements Repository {
     private static final Pattern HEX_PREFIX = Pattern.compile("[0-9a-f]{4,64}");
 
     private final ObjectStore store;
+    private final byte[] masterKey;
     private final MasterKeys keys;
     private final RepositoryConfig config;
     private final Keyring keyring;
@@ -74,8 +77,10 @@ public final class PackRepository implements Repository {
     private PackWriter writer = new PackWriter();
     private volatile boolean closed;
 
-    private PackRepository(ObjectStore store, MasterKeys keys, RepositoryConfig config, Keyring keyring, OpenOptions options) {
+    private PackRepository(ObjectStore store, byte[] masterKey, MasterKeys keys, RepositoryConfig config, Keyring keyring,
+            OpenOptions options) {
         this.store = store;
+        this.masterKey = masterKey.clone();
         this.keys = keys;
         this.config = config;
         this.keyring = keyring;
@@ -92,7 +97,9 @@ public final class PackRepository implements Repository {
         this.uploader.allowCoreThreadTimeOut(true);
     }
 
-    static PackRepository open(ObjectStore store, MasterKeys keys, OpenOptions options) {
+    static PackRepository open(ObjectStore store, byte[] masterKey, OpenOptions options) {
+        AesGcm.warmUpInBackground();
+        MasterKeys keys = MasterKeys.derive(masterKey);
         byte[] sealedConfig;
         try {
             sealedConfig = store.get(RepositoryLayout.CONFIG);
@@ -106,7 +113,7 @@ public final class PackRepository implements Repository {
             checkContentId(RepositoryLayout.KEYRING, key, b);
             return Keyring.open(b, keys, key);
         });
-        PackRepository repo = new PackRepository(store, keys, config, Keyring.of(docs), options);
+        PackRepository repo = new PackRepository(store, masterKey, keys, config, Keyring.of(docs), options);
         repo.loadIndex();
         return repo;
     }
@@ -253,8 +260,10 @@ public final class PackRepository implements Repository {
         List<Snapshot> result = new ArrayList<>(parallel(keysFound, key -> {
             try {
                 return loadSnapshot(new SnapshotId(RepositoryLayout.nameOf(RepositoryLayout.SNAPSHOTS, key)));
-            } catch (RuntimeException e) {
-                return null; // unverifiable manifests are skipped here and named by snapshot(id) and check
+            } catch (RepositoryException | IllegalArgumentException e) {
+                // Unverifiable manifests are skipped here and named by snapshot(id) and check;
+                // store failures propagate, so a listing is never silently short.
+                return null;
             }
         }));
         result.removeIf(java.util.Objects::isNull);
@@ -317,6 +326,7 @@ public final class PackRepository implements Repository {
             return;
         }
         closed = true;
+        java.util.Arrays.fill(masterKey, (byte) 0);
         uploader.shutdownNow();
         try {
             uploader.awaitTermination(60, TimeUnit.SECONDS);
@@ -354,7 +364,7 @@ public final class PackRepository implements Repository {
 
     /** Counts of what the in-memory index knows. */
     public RepositoryStats stats() {
-        return new RepositoryStats(index.packCount(), index.blobCount(), index.packBytes(), listKeys(store, RepositoryLayout.SNAPSHOTS).size(),
+        return new RepositoryStats(index.packCount(), index.blobCount(), index.rawBytes(), index.packBytes(), listKeys(store, RepositoryLayout.SNAPSHOTS).size(),
             indexFiles().size());
     }
 
@@ -376,6 +386,81 @@ public final class PackRepository implements Repository {
 
     /** One journal object: its entry, or the reason it failed to verify. */
     public record JournalRecord(String key, JournalEntry entry, String error) {
+    }
+
+    /**
+     * Adds a passphrase key slot for the same master key, so several people or an off-site
+     * recovery sheet can open the repository.
+     *
+     * @return the new slot's id
+     */
+    public String addPassphraseSlot(char[] password, ScryptParams params) {
+        checkOpen();
+        if (password == null || password.length == 0) {
+            throw new RepositoryException("a key slot needs a non-empty password");
+        }
+        params.check("key slot parameters");
+        String slotId = HexFormat.of().formatHex(AesGcm.randomBytes(16));
+        store.put(RepositoryLayout.keySlot(slotId), KeySlot.createPassphrase(slotId, masterKey, password, params), PutOptions.DEFAULT);
+        return slotId;
+    }
+
+    /** Every key slot: its id and type, or the reason it does not parse. */
+    public List<KeySlotInfo> keySlots() {
+        List<KeySlotInfo> out = new ArrayList<>();
+        List<String> slotKeys = listKeys(store, RepositoryLayout.KEYS);
+        slotKeys.sort(null);
+        for (String key : slotKeys) {
+            String slotId = RepositoryLayout.nameOf(RepositoryLayout.KEYS, key);
+            try {
+                KeySlot slot = KeySlot.parse(slotId, store.get(key));
+                out.add(new KeySlotInfo(slotId, slot.header().type(), slot.header().created(), null));
+            } catch (RepositoryException | io.lifeboat.common.store.StoreException e) {
+                out.add(new KeySlotInfo(slotId, null, null, e.getMessage()));
+            }
+        }
+        return out;
+    }
+
+    /** A key slot as listed: id, type and creation time, or why it cannot be read. */
+    public record KeySlotInfo(String slotId, String type, Instant created, String error) {
+    }
+
+    /**
+     * Removes a key slot. Refuses to remove the last slot that parses, which would lock everyone
+     * out of the repository for good.
+     */
+    public void removeKeySlot(String slotId) {
+        checkOpen();
+        List<KeySlotInfo> slots = keySlots();
+        boolean exists = slots.stream().anyMatch(s -> s.slotId().equals(slotId));
+        if (!exists) {
+            throw new RepositoryException("no key slot " + slotId);
+        }
+        long usable = slots.stream().filter(s -> s.error() == null && !s.slotId().equals(slotId)).count();
+        if (usable == 0) {
+            throw new RepositoryException("refusing to remove the last key slot: nobody could open the repository afterwards");
+        }
+        store.delete(RepositoryLayout.keySlot(slotId));
+    }
+
+    /**
+     * Starts a new data-key epoch: writes a keyring object with a fresh key. Blobs written by
+     * sessions opened afterwards use it; existing blobs keep theirs and are not rewritten.
+     *
+     * @return the new epoch number
+     */
+    public int startDataKeyEpoch() {
+        checkOpen();
+        int epoch = keyring.currentEpoch() + 1;
+        byte[] sealed = Keyring.seal(Keyring.newEpoch(epoch), keys);
+        store.put(RepositoryLayout.keyring(Sha256.hex(sealed)), sealed, PutOptions.DEFAULT);
+        return epoch;
+    }
+
+    /** The data-key epoch new blobs of this session are written with. */
+    public int dataKeyEpoch() {
+        return keyring.currentEpoch();
     }
 
     /** Loads and verifies one snapshot manifest. */

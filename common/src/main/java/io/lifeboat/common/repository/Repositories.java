@@ -62,7 +62,7 @@ public final class Repositories {
             store.put(RepositoryLayout.keySlot(slotId), KeySlot.createPassphrase(slotId, master, password, options.scrypt()),
                 PutOptions.DEFAULT);
             store.put(RepositoryLayout.CONFIG, config.seal(keys.metadataKey()), PutOptions.DEFAULT);
-            return PackRepository.open(store, keys, openOptions);
+            return PackRepository.open(store, master, openOptions);
         } finally {
             Arrays.fill(master, (byte) 0);
         }
@@ -92,7 +92,7 @@ public final class Repositories {
         }
         byte[] master = unlock(store, password == null ? new char[0] : password);
         try {
-            return PackRepository.open(store, MasterKeys.derive(master), options);
+            return PackRepository.open(store, master, options);
         } finally {
             Arrays.fill(master, (byte) 0);
         }

@@ -107,6 +107,7 @@ class PackRepositoryTest {
             repo.saveBlob(BlobType.DATA, textBytes(1_000_000, 1));
             repo.flush();
             assertThat(repo.stats().packBytes()).isLessThan(100_000);
+            assertThat(repo.stats().rawBytes()).isEqualTo(1_000_000);
             byte[] random = randomBytes(100_000, 2);
             repo.saveBlob(BlobType.DATA, random);
             repo.flush();

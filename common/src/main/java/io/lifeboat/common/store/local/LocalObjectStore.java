@@ -72,6 +72,7 @@ public final class LocalObjectStore implements ObjectStore {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
+            forceDirectory(dir);
         } catch (IOException e) {
             deleteQuietly(tmp);
             throw failure("write", key, e);
@@ -239,6 +240,15 @@ public final class LocalObjectStore implements ObjectStore {
             return new TransientStoreException("cannot " + op + " " + key + ": " + e.getMessage(), e);
         }
         return new StoreException("cannot " + op + " " + key + ": " + e.getMessage(), e);
+    }
+
+    /** Makes the rename durable: on Linux a new directory entry survives a crash only once the directory is synced. */
+    private static void forceDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // Some platforms cannot open or sync directories; the data itself is already synced.
+        }
     }
 
     private static void deleteQuietly(Path p) {
