@@ -113,8 +113,15 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     private String fullKey(String key) {
-        Objects.requireNonNull(key, "key");
+        if (key == null || key.isEmpty() || key.startsWith("/")) {
+            throw new StoreException("invalid object key: " + key);
+        }
         return config.keyPrefix() + key;
+    }
+
+    private String fullPrefix(String prefix) {
+        Objects.requireNonNull(prefix, "prefix");
+        return config.keyPrefix() + prefix;
     }
 
     // Every SDK call below catches UncheckedIOException besides SdkException: the URL-connection
@@ -269,7 +276,7 @@ public final class S3ObjectStore implements ObjectStore {
 
     @Override
     public void list(String prefix, Consumer<ObjectInfo> consumer) {
-        String full = fullKey(prefix);
+        String full = fullPrefix(prefix);
         int strip = config.keyPrefix().length();
         try {
             ListObjectsV2Request request = ListObjectsV2Request.builder()
