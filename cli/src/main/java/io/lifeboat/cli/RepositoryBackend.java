@@ -1,0 +1,51 @@
+package io.lifeboat.cli;
+
+import io.lifeboat.common.chunk.Chunker;
+import io.lifeboat.common.chunk.ChunkerParams;
+import io.lifeboat.common.repository.BlobId;
+import io.lifeboat.common.repository.Repository;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * What the CLI needs from the repository implementation: creating and opening repositories at a
+ * location, making the configured chunker, the pack-level check, and stored sizes. One seam, so
+ * commands are tested against an in-memory double and run against the real format.
+ *
+ * <p>Errors: {@link io.lifeboat.common.repository.WrongPasswordException} for a password no slot
+ * accepts, {@link CliException} with {@link ExitCodes#NO_REPOSITORY} when nothing is at the location,
+ * {@link io.lifeboat.common.repository.RepositoryException} for everything else.
+ */
+interface RepositoryBackend {
+
+    Repository init(RepositoryLocation location, char[] password);
+
+    Repository open(RepositoryLocation location, char[] password);
+
+    Chunker chunker(ChunkerParams params);
+
+    /**
+     * Checks packs and indexes.
+     *
+     * @param readFraction 0 to check metadata only, 1 to read every pack, in between to read that
+     *     share of packs
+     */
+    PackCheck checkPacks(Repository repository, double readFraction);
+
+    /** Bytes the repository's packs take in the store, when the implementation knows. */
+    OptionalLong storedBytes(Repository repository);
+
+    /**
+     * The result of the pack-level check.
+     *
+     * @param problems one line per error found in packs or indexes
+     * @param warnings one line per harmless finding (for example packs no index names yet, left by
+     *     an interrupted backup)
+     * @param damagedPacks pack id to the blobs the index says it holds, for packs that failed to read
+     * @param packsRead how many packs were read in full
+     */
+    record PackCheck(List<String> problems, List<String> warnings, Map<String, Set<BlobId>> damagedPacks, long packsRead) {
+    }
+}

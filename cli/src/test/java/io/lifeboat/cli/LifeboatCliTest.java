@@ -1,0 +1,218 @@
+package io.lifeboat.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lifeboat.common.engine.TreeWalker;
+import io.lifeboat.common.repository.BlobId;
+import io.lifeboat.common.repository.Snapshot;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LifeboatCliTest {
+    @TempDir
+    Path tmp;
+    final InMemoryBackend backend = new InMemoryBackend();
+    final Map<String, String> env = new HashMap<>();
+    String out;
+    String err;
+    Path data;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        env.put("LIFEBOAT_REPOSITORY", tmp.resolve("repo").toString());
+        env.put("LIFEBOAT_PASSWORD", "secret");
+        data = Files.createDirectories(tmp.resolve("data"));
+        Files.createDirectories(data.resolve("sub"));
+        Files.writeString(data.resolve("a.txt"), "alpha\n");
+        Files.writeString(data.resolve("sub/b.txt"), "beta\n".repeat(1000));
+    }
+
+    int run(String... args) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int code = new LifeboatCli(backend, env, new PrintStream(o, true, StandardCharsets.UTF_8),
+            new PrintStream(e, true, StandardCharsets.UTF_8)).execute(args);
+        out = o.toString(StandardCharsets.UTF_8);
+        err = e.toString(StandardCharsets.UTF_8);
+        return code;
+    }
+
+    JsonNode json() throws Exception {
+        return new ObjectMapper().readTree(out);
+    }
+
+    @Test
+    void initBackupSnapshotsRestoreRoundTrip() throws Exception {
+        assertThat(run("init")).isZero();
+        assertThat(out).contains("created repository");
+        assertThat(run("backup", data.toString())).as(err).isZero();
+        assertThat(out).contains("2 new").contains("saved");
+        assertThat(run("snapshots")).isZero();
+        assertThat(out).contains("1 snapshot").contains(data.toString());
+        assertThat(run("restore", "latest", "--target", tmp.resolve("r").toString())).as(err).isZero();
+        assertThat(Files.readString(tmp.resolve("r/data/sub/b.txt"))).isEqualTo("beta\n".repeat(1000));
+        assertThat(Files.readString(tmp.resolve("r/data/a.txt"))).isEqualTo("alpha\n");
+    }
+
+    @Test
+    void jsonOutputsParse() throws Exception {
+        run("init");
+        assertThat(run("backup", "--json", data.toString())).isZero();
+        JsonNode b = json();
+        assertThat(b.get("files_new").asLong()).isEqualTo(2);
+        assertThat(b.get("snapshot").asText()).hasSize(64);
+        assertThat(run("--json", "snapshots")).isZero();
+        assertThat(json()).hasSize(1);
+        assertThat(json().get(0).get("paths").get(0).asText()).isEqualTo(data.toString());
+        assertThat(run("snapshots", "--json")).isZero();
+        assertThat(json().get(0).get("id").asText()).isEqualTo(b.get("snapshot").asText());
+        assertThat(run("stats", "--json")).isZero();
+        assertThat(json().get("files").asLong()).isEqualTo(2);
+        assertThat(json().get("logical_bytes").asLong()).isEqualTo(6 + 5000);
+        assertThat(json().get("stored_bytes").asLong()).isEqualTo(1000);
+        assertThat(run("check", "--json")).isZero();
+        assertThat(json().get("ok").asBoolean()).isTrue();
+        assertThat(run("ls", "--json", "latest")).isZero();
+        for (String line : out.strip().split("\n")) {
+            assertThat(new ObjectMapper().readTree(line).get("path").asText()).startsWith("/data");
+        }
+    }
+
+    @Test
+    void secondBackupReusesUnchangedFilesAndDiffShowsChanges() throws Exception {
+        run("init");
+        run("backup", data.toString());
+        Files.writeString(data.resolve("a.txt"), "alpha changed\n");
+        Files.writeString(data.resolve("new.txt"), "new\n");
+        assertThat(run("backup", "--json", data.toString())).isZero();
+        assertThat(json().get("files_unmodified").asLong()).isEqualTo(1);
+        assertThat(json().get("files_changed").asLong()).isEqualTo(1);
+        assertThat(json().get("files_new").asLong()).isEqualTo(1);
+        var snaps = backend.repos.values().iterator().next().snapshots();
+        assertThat(run("diff", snaps.get(0).id().shortHex(), snaps.get(1).id().shortHex())).isZero();
+        assertThat(out).contains("M    /data/a.txt").contains("+    /data/new.txt");
+    }
+
+    @Test
+    void lsDumpAndIncludes() throws Exception {
+        run("init");
+        run("backup", data.toString());
+        assertThat(run("ls", "latest")).isZero();
+        assertThat(out.lines()).containsExactly("/data/", "/data/a.txt", "/data/sub/", "/data/sub/b.txt");
+        assertThat(run("ls", "-l", "latest", "data/sub")).isZero();
+        assertThat(out).contains("b.txt").contains("5000");
+        assertThat(run("dump", "latest", "/data/a.txt")).isZero();
+        assertThat(out).isEqualTo("alpha\n");
+        assertThat(run("dump", "latest")).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("restore", "latest", "-t", tmp.resolve("r").toString(), "--include", "data/sub")).isZero();
+        assertThat(Files.exists(tmp.resolve("r/data/sub/b.txt"))).isTrue();
+        assertThat(Files.exists(tmp.resolve("r/data/a.txt"))).isFalse();
+    }
+
+    @Test
+    void stdinFromCommandAndDumpOfASingleFileSnapshot() throws Exception {
+        run("init");
+        assertThat(run("backup", "--stdin-from-command", "--stdin-filename", "db.sql", "--", "sh", "-c",
+            "echo 'create table t;'")).as(err).isZero();
+        assertThat(run("dump", "latest")).isZero();
+        assertThat(out).isEqualTo("create table t;\n");
+        assertThat(run("backup", "--stdin-from-command", "--", "sh", "-c", "echo oops >&2; exit 4")).isEqualTo(1);
+        assertThat(err.strip()).isEqualTo("lifeboat: command 'sh' exited with code 4; nothing was committed: oops");
+        assertThat(run("--json", "snapshots")).isZero();
+        assertThat(json()).hasSize(1);
+    }
+
+    @Test
+    void errorsAreOneLineWithDistinctExitCodes() {
+        assertThat(run("snapshots")).isEqualTo(ExitCodes.NO_REPOSITORY);
+        assertThat(err.lines()).hasSize(1).first().asString().startsWith("lifeboat: no repository at");
+        run("init");
+        env.put("LIFEBOAT_PASSWORD", "wrong");
+        assertThat(run("snapshots")).isEqualTo(ExitCodes.WRONG_PASSWORD);
+        assertThat(err.lines()).containsExactly("lifeboat: wrong password: no key slot of the repository opens with it");
+        env.put("LIFEBOAT_PASSWORD", "secret");
+        assertThat(run("restore", "deadbeef", "--target", tmp.resolve("x").toString())).isEqualTo(ExitCodes.FAILURE);
+        assertThat(err.lines()).hasSize(1).first().asString().startsWith("lifeboat: ").contains("deadbeef");
+        assertThat(run("backup", tmp.resolve("missing").toString())).isEqualTo(ExitCodes.FAILURE);
+        assertThat(err.lines()).containsExactly("lifeboat: path does not exist: " + tmp.resolve("missing"));
+        assertThat(run("--repo", "ftp://host/x", "snapshots")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.lines()).containsExactly(
+            "lifeboat: unsupported repository scheme 'ftp' (supported: local:/path, s3:bucket/prefix)");
+        assertThat(run("nosuchcommand")).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("check", "--read-data-subset", "500%")).isEqualTo(ExitCodes.USAGE);
+        env.remove("LIFEBOAT_PASSWORD");
+        assertThat(run("snapshots")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err).contains("no password given");
+    }
+
+    @Test
+    void restoreRefusesANonEmptyTargetUnlessOverwrite() throws Exception {
+        run("init");
+        run("backup", data.toString());
+        Path t = Files.createDirectories(tmp.resolve("busy"));
+        Files.writeString(t.resolve("x"), "x");
+        assertThat(run("restore", "latest", "--target", t.toString())).isEqualTo(ExitCodes.FAILURE);
+        assertThat(err).contains("not empty").contains("--overwrite");
+        assertThat(run("restore", "latest", "--target", t.toString(), "--overwrite")).isZero();
+        assertThat(Files.exists(t.resolve("data/a.txt"))).isTrue();
+    }
+
+    @Test
+    void checkNamesTheSnapshotsADamagedPackHurts() throws Exception {
+        run("init");
+        run("backup", data.toString());
+        Snapshot first = backend.repos.values().iterator().next().snapshots().get(0);
+        Files.writeString(tmp.resolve("other.txt"), "unrelated");
+        run("backup", tmp.resolve("other.txt").toString());
+        Set<BlobId> blobs = new HashSet<>();
+        new TreeWalker(backend.repos.values().iterator().next()).walk(first.root(), (p, n) -> {
+            if (p.equals("data/sub/b.txt")) {
+                blobs.add(n.content().get(0));
+            }
+            return true;
+        });
+        backend.damaged = Map.of("ab".repeat(32), blobs);
+        assertThat(run("check")).isZero();
+        assertThat(run("check", "--read-data")).isEqualTo(ExitCodes.FAILURE);
+        assertThat(out).contains("pack " + "ab".repeat(32) + " is damaged; it hurts 1 snapshot: " + first.id().shortHex());
+        assertThat(run("check", "--read-data", "--json")).isEqualTo(ExitCodes.FAILURE);
+        assertThat(json().get("damaged_packs").get("ab".repeat(32)).get(0).asText()).isEqualTo(first.id().hex());
+    }
+
+    @Test
+    void configFileAndFlagsArePrecedenced() throws Exception {
+        env.clear();
+        Path pw = Files.writeString(tmp.resolve("pw"), "secret\n");
+        Path cfg = Files.writeString(tmp.resolve("lifeboat.properties"),
+            "repository=local:" + tmp.resolve("from-file") + "\npassword-file=" + pw + "\n");
+        env.put("LIFEBOAT_CONFIG", cfg.toString());
+        assertThat(run("init")).as(err).isZero();
+        assertThat(backend.repos).containsKey(new RepositoryLocation.Local(tmp.resolve("from-file")));
+        env.put("LIFEBOAT_REPOSITORY", tmp.resolve("from-env").toString());
+        assertThat(run("init")).isZero();
+        assertThat(backend.repos).containsKey(new RepositoryLocation.Local(tmp.resolve("from-env")));
+        assertThat(run("--repo", tmp.resolve("from-flag").toString(), "init")).isZero();
+        assertThat(backend.repos).containsKey(new RepositoryLocation.Local(tmp.resolve("from-flag")));
+        assertThat(backend.passwords.values()).containsOnly("secret");
+    }
+
+    @Test
+    void versionAndHelp() {
+        assertThat(run("--version")).isZero();
+        assertThat(out).startsWith("lifeboat ");
+        assertThat(run("--help")).isZero();
+        assertThat(out).contains("backup").contains("restore").contains("Exit codes");
+    }
+}

@@ -1,0 +1,421 @@
+package io.lifeboat.common.engine.files;
+
+import io.lifeboat.common.engine.EngineException;
+import io.lifeboat.common.engine.ProgressListener;
+import io.lifeboat.common.engine.RestoreSummary;
+import io.lifeboat.common.engine.RestoreTarget;
+import io.lifeboat.common.engine.Tree;
+import io.lifeboat.common.engine.TreeNames;
+import io.lifeboat.common.engine.TreeNode;
+import io.lifeboat.common.engine.TreeWalker;
+import io.lifeboat.common.repository.BlobId;
+import io.lifeboat.common.repository.CorruptObjectException;
+import io.lifeboat.common.repository.Repository;
+import io.lifeboat.common.repository.Snapshot;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Restores a snapshot's tree, or chosen paths of it, into a directory.
+ *
+ * <p>Never writes outside the target: every node name is checked ({@link TreeNames#isSafe});
+ * entries are created with {@code CREATE_NEW} and {@code NOFOLLOW_LINKS}, so an existing symlink is
+ * never written through; before anything is created in a directory, that directory is checked to be a
+ * real directory (not a symlink) lexically inside the target. Symlinks are restored as they were
+ * (absolute targets too) but never traversed. An unsafe name fails the restore with
+ * {@link CorruptObjectException} before anything under it is written.
+ *
+ * <p>Restores content, permission bits (including setuid/setgid/sticky), owners (numeric uid/gid,
+ * only when running as root, else quietly skipped) and mtimes: files after their content, symlinks
+ * where the platform allows, directories last and bottom-up so writing children does not disturb
+ * them.
+ *
+ * <p>By default the target must be missing or empty; with {@code overwrite} existing files and
+ * symlinks in the way are replaced (an existing directory is reused).
+ *
+ * <p>Parallelism: files are written by a few worker threads, each holding one blob at a time, with
+ * a bounded number of files queued.
+ */
+public final class FileTreeTarget implements RestoreTarget {
+    private final Path target;
+    private final boolean overwrite;
+    private final int threads;
+
+    public FileTreeTarget(Path target, boolean overwrite, int threads) {
+        this.target = target.toAbsolutePath().normalize();
+        this.overwrite = overwrite;
+        this.threads = Math.max(1, threads);
+    }
+
+    @Override
+    public RestoreSummary restore(Repository repository, Snapshot snapshot, List<String> includes,
+            ProgressListener progress) {
+        long start = System.nanoTime();
+        Path root = prepareTarget();
+        List<List<String>> selection = includes.stream().map(TreeWalker::split).toList();
+        Run run = new Run(repository, root, progress, selection);
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "lifeboat-restore");
+            t.setDaemon(true);
+            return t;
+        });
+        run.pool = pool;
+        run.inFlight = new Semaphore(threads * 2);
+        try {
+            run.restoreTree(snapshot.root(), root, List.of());
+            run.awaitFiles();
+            for (String inc : includes) {
+                if (!run.matchedIncludes.contains(TreeWalker.split(inc))) {
+                    throw new EngineException("path not found in snapshot " + snapshot.id().shortHex() + ": " + inc);
+                }
+            }
+            List<DirMeta> dirs = new ArrayList<>(run.dirs);
+            Collections.reverse(dirs);
+            for (DirMeta d : dirs) {
+                run.applyMeta(d.path(), d.node(), true);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return new RestoreSummary(run.files.get(), run.dirCount.get(), run.symlinks.get(), run.bytes.get(),
+            run.errors.get(), List.copyOf(run.warnings), Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private Path prepareTarget() {
+        try {
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                Path real = target.toRealPath();
+                if (!Files.isDirectory(real)) {
+                    throw new EngineException("restore target is not a directory: " + target);
+                }
+                if (!overwrite) {
+                    try (DirectoryStream<Path> ds = Files.newDirectoryStream(real)) {
+                        if (ds.iterator().hasNext()) {
+                            throw new EngineException("restore target " + target
+                                + " is not empty; choose an empty directory or pass --overwrite");
+                        }
+                    }
+                }
+                return real;
+            }
+            Files.createDirectories(target);
+            return target.toRealPath();
+        } catch (IOException e) {
+            throw new EngineException("cannot use restore target " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    private record DirMeta(Path path, TreeNode node) {
+    }
+
+    private enum Match { NONE, ANCESTOR, FULL }
+
+    private final class Run {
+        private final Repository repository;
+        private final Path root;
+        private final ProgressListener progress;
+        private final List<List<String>> selection;
+        private final boolean asRoot;
+        ExecutorService pool;
+        Semaphore inFlight;
+        final List<Future<?>> pending = new ArrayList<>();
+        final List<DirMeta> dirs = new ArrayList<>();
+        final Set<List<String>> matchedIncludes = ConcurrentHashMap.newKeySet();
+        final AtomicLong files = new AtomicLong();
+        final AtomicLong dirCount = new AtomicLong();
+        final AtomicLong symlinks = new AtomicLong();
+        final AtomicLong bytes = new AtomicLong();
+        final AtomicLong errors = new AtomicLong();
+        final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+        private final AtomicReference<Throwable> fatal = new AtomicReference<>();
+
+        Run(Repository repository, Path root, ProgressListener progress, List<List<String>> selection) {
+            this.repository = repository;
+            this.root = root;
+            this.progress = progress;
+            this.selection = selection;
+            this.asRoot = runningAsRoot(root);
+        }
+
+        private Match match(List<String> path) {
+            if (selection.isEmpty()) {
+                return Match.FULL;
+            }
+            Match best = Match.NONE;
+            for (List<String> inc : selection) {
+                if (path.size() >= inc.size() && path.subList(0, inc.size()).equals(inc)) {
+                    if (path.size() == inc.size()) {
+                        matchedIncludes.add(inc);
+                    }
+                    return Match.FULL;
+                }
+                if (path.size() < inc.size() && inc.subList(0, path.size()).equals(path)) {
+                    best = Match.ANCESTOR;
+                }
+            }
+            return best;
+        }
+
+        void restoreTree(BlobId treeId, Path dir, List<String> relDir) {
+            Tree tree = Tree.decode(repository.loadBlob(treeId));
+            for (TreeNode node : tree.nodes()) {
+                if (!TreeNames.isSafe(node.name())) {
+                    throw new CorruptObjectException("snapshot holds an unsafe name in directory '"
+                        + String.join("/", relDir) + "'; refusing to restore it");
+                }
+            }
+            requireRealDirInside(dir);
+            for (TreeNode node : tree.nodes()) {
+                throwIfFailed();
+                List<String> rel = new ArrayList<>(relDir);
+                rel.add(node.name());
+                Match m = match(rel);
+                if (m == Match.NONE || (m == Match.ANCESTOR && !node.isDir())) {
+                    continue;
+                }
+                Path p = dir.resolve(node.name());
+                requireInside(p);
+                String display = String.join("/", rel);
+                switch (node.type()) {
+                    case DIR -> {
+                        if (makeDir(p, display)) {
+                            dirs.add(new DirMeta(p, node));
+                            dirCount.incrementAndGet();
+                            restoreTree(node.subtree(), p, rel);
+                        }
+                    }
+                    case SYMLINK -> makeSymlink(p, node, display);
+                    case FILE -> submitFile(p, node, display);
+                }
+            }
+        }
+
+        private void throwIfFailed() {
+            Throwable t = fatal.get();
+            if (t instanceof RuntimeException re) {
+                throw re;
+            }
+            if (t instanceof Error e) {
+                throw e;
+            }
+            if (t != null) {
+                throw new EngineException("restore failed: " + t.getMessage(), t);
+            }
+        }
+
+        private void requireInside(Path p) {
+            if (!p.normalize().startsWith(root) || p.normalize().equals(root)) {
+                throw new CorruptObjectException("snapshot path escapes the restore target; refusing it");
+            }
+        }
+
+        private void requireRealDirInside(Path dir) {
+            if (!dir.normalize().startsWith(root)) {
+                throw new CorruptObjectException("snapshot path escapes the restore target; refusing it");
+            }
+            try {
+                BasicFileAttributes a = Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                if (!a.isDirectory() || a.isSymbolicLink()) {
+                    throw new EngineException("not a real directory, refusing to write into it: " + dir);
+                }
+            } catch (IOException e) {
+                throw new EngineException("cannot check directory " + dir + ": " + e.getMessage(), e);
+            }
+        }
+
+        /** Creates a directory, or reuses a real one when overwriting; false if the item failed. */
+        private boolean makeDir(Path p, String display) {
+            try {
+                Files.createDirectory(p);
+                return true;
+            } catch (FileAlreadyExistsException e) {
+                try {
+                    BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    if (a.isDirectory() && !a.isSymbolicLink()) {
+                        return true;
+                    }
+                    if (overwrite) {
+                        Files.delete(p);
+                        Files.createDirectory(p);
+                        return true;
+                    }
+                } catch (IOException e2) {
+                    error("cannot create directory " + display + ": " + e2.getMessage());
+                    return false;
+                }
+                error("cannot create directory " + display + ": something else exists there");
+                return false;
+            } catch (IOException e) {
+                error("cannot create directory " + display + ": " + e.getMessage());
+                return false;
+            }
+        }
+
+        private void makeSymlink(Path p, TreeNode node, String display) {
+            try {
+                clearForOverwrite(p);
+                Files.createSymbolicLink(p, Path.of(node.linkTarget()));
+                symlinks.incrementAndGet();
+                applyMeta(p, node, false);
+                progress.itemDone(display, 0, true);
+            } catch (IOException | java.nio.file.InvalidPathException e) {
+                error("cannot create symlink " + display + ": " + e.getMessage());
+            }
+        }
+
+        private void clearForOverwrite(Path p) throws IOException {
+            if (overwrite && Files.exists(p, LinkOption.NOFOLLOW_LINKS)
+                    && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                Files.delete(p);
+            }
+        }
+
+        private void submitFile(Path p, TreeNode node, String display) {
+            try {
+                inFlight.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new EngineException("restore interrupted");
+            }
+            try {
+                pending.add(pool.submit(() -> {
+                    try {
+                        writeFile(p, node, display);
+                    } catch (Throwable t) {
+                        fatal.compareAndSet(null, t);
+                    } finally {
+                        inFlight.release();
+                    }
+                }));
+            } catch (RuntimeException e) {
+                inFlight.release();
+                throw e;
+            }
+        }
+
+        private void writeFile(Path p, TreeNode node, String display) {
+            if (fatal.get() != null) {
+                return;
+            }
+            progress.itemStarted(display);
+            try {
+                clearForOverwrite(p);
+                try (FileChannel ch = FileChannel.open(p, Set.of(StandardOpenOption.WRITE,
+                        StandardOpenOption.CREATE_NEW, LinkOption.NOFOLLOW_LINKS),
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+                    for (BlobId id : node.content()) {
+                        byte[] data = repository.loadBlob(id);
+                        ByteBuffer buf = ByteBuffer.wrap(data);
+                        while (buf.hasRemaining()) {
+                            ch.write(buf);
+                        }
+                        bytes.addAndGet(data.length);
+                        progress.bytesProcessed(data.length);
+                    }
+                }
+                applyMeta(p, node, false);
+                files.incrementAndGet();
+                progress.itemDone(display, node.size(), true);
+            } catch (IOException e) {
+                error("cannot write " + display + ": " + e.getMessage());
+            }
+        }
+
+        void awaitFiles() {
+            for (Future<?> f : pending) {
+                try {
+                    f.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new EngineException("restore interrupted");
+                } catch (java.util.concurrent.ExecutionException e) {
+                    fatal.compareAndSet(null, e.getCause());
+                }
+            }
+            throwIfFailed();
+        }
+
+        void applyMeta(Path p, TreeNode node, boolean isDir) {
+            if (asRoot && node.uid() >= 0 && node.gid() >= 0) {
+                try {
+                    Files.setAttribute(p, "unix:uid", (int) node.uid(), LinkOption.NOFOLLOW_LINKS);
+                    Files.setAttribute(p, "unix:gid", (int) node.gid(), LinkOption.NOFOLLOW_LINKS);
+                } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+                    warn("cannot set owner of " + root.relativize(p) + ": " + e.getMessage());
+                }
+            }
+            if (!node.isSymlink()) {
+                try {
+                    Files.setAttribute(p, "unix:mode", node.mode(), LinkOption.NOFOLLOW_LINKS);
+                } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+                    warn("cannot set permissions of " + root.relativize(p) + ": " + e.getMessage());
+                }
+            }
+            try {
+                FileTime mtime = FileTime.from(node.mtimeNs(), TimeUnit.NANOSECONDS);
+                Files.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .setTimes(mtime, null, null);
+            } catch (IOException | UnsupportedOperationException e) {
+                if (!node.isSymlink()) {
+                    warn("cannot set time of " + root.relativize(p) + ": " + e.getMessage());
+                }
+            }
+        }
+
+        private void error(String message) {
+            errors.incrementAndGet();
+            progress.error(message);
+        }
+
+        private void warn(String message) {
+            if (warnings.size() < 1000) {
+                warnings.add(message);
+            }
+            progress.warning(message);
+        }
+    }
+
+    /** True when this process may chown files: probes the owner of a fresh temp file. */
+    private static boolean runningAsRoot(Path dir) {
+        Path probe = null;
+        try {
+            probe = Files.createTempFile(dir, ".lifeboat-probe", null);
+            return ((Integer) Files.getAttribute(probe, "unix:uid", LinkOption.NOFOLLOW_LINKS)) == 0;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return false;
+        } finally {
+            if (probe != null) {
+                try {
+                    Files.deleteIfExists(probe);
+                } catch (IOException ignored) {
+                    // A leftover probe file is harmless and visible.
+                }
+            }
+        }
+    }
+
+}

@@ -1,0 +1,182 @@
+package io.lifeboat.common.engine.files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lifeboat.common.engine.BackupResult;
+import io.lifeboat.common.engine.BackupSource;
+import io.lifeboat.common.engine.BackupSourceContract;
+import io.lifeboat.common.engine.EngineException;
+import io.lifeboat.common.engine.ProgressListener;
+import io.lifeboat.common.engine.SnapshotInspector;
+import io.lifeboat.common.engine.TreeNode;
+import io.lifeboat.common.engine.testing.FixedSizeChunker;
+import io.lifeboat.common.engine.testing.InMemoryRepository;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileTreeSourceTest extends BackupSourceContract {
+    @TempDir
+    Path tmp;
+
+    @Override
+    protected BackupSource newSource() throws IOException {
+        Path data = tmp.resolve("data");
+        if (!Files.exists(data)) {
+            Files.createDirectories(data.resolve("sub/deeper"));
+            Files.write(data.resolve("a.txt"), "hello".getBytes());
+            Files.write(data.resolve("sub/b.bin"), new byte[10_000]);
+            Files.write(data.resolve("sub/deeper/c"), "c".repeat(5000).getBytes());
+        }
+        return new FileTreeSource(List.of(data), new FixedSizeChunker(4096));
+    }
+
+    @Override
+    protected long expectedBytes() {
+        return 5 + 10_000 + 5000;
+    }
+
+    /** Records which files a backup read. */
+    static final class ReadRecorder implements ProgressListener {
+        final Set<String> read = ConcurrentHashMap.newKeySet();
+        final Set<String> reused = ConcurrentHashMap.newKeySet();
+        final List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public void itemDone(String path, long bytes, boolean wasRead) {
+            (wasRead ? read : reused).add(Path.of(path).getFileName().toString());
+        }
+
+        @Override
+        public void warning(String message) {
+            warnings.add(message);
+        }
+    }
+
+    @Test
+    void unchangedFilesAreNotReadAgain() throws Exception {
+        InMemoryRepository repo = new InMemoryRepository();
+        BackupSource source = newSource();
+        ReadRecorder first = new ReadRecorder();
+        source.backup(repo, options(), first);
+        assertThat(first.read).containsExactlyInAnyOrder("a.txt", "b.bin", "c");
+
+        Files.write(tmp.resolve("data/sub/b.bin"), new byte[10_001]);
+        ReadRecorder second = new ReadRecorder();
+        BackupResult r = source.backup(repo, options(), second);
+        assertThat(second.read).containsExactly("b.bin");
+        assertThat(second.reused).containsExactlyInAnyOrder("a.txt", "c");
+        assertThat(r.summary().filesUnmodified()).isEqualTo(2);
+        assertThat(r.summary().filesChanged()).isEqualTo(1);
+        assertThat(r.summary().bytesRead()).isEqualTo(10_001);
+        assertThat(r.snapshot().spec().parent()).isEqualTo(repo.snapshots().get(0).id());
+    }
+
+    @Test
+    void noParentReadsEverything() throws Exception {
+        InMemoryRepository repo = new InMemoryRepository();
+        BackupSource source = newSource();
+        source.backup(repo, options(), ProgressListener.NONE);
+        ReadRecorder second = new ReadRecorder();
+        source.backup(repo, options().withNoParent(true), second);
+        assertThat(second.read).hasSize(3);
+    }
+
+    @Test
+    void recordsMetadataAndSymlinksWithoutFollowingThem() throws Exception {
+        Path data = tmp.resolve("m");
+        Files.createDirectories(data);
+        Path f = Files.write(data.resolve("f"), "x".getBytes());
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-x---"));
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        Files.write(outside.resolve("secret"), "do not back up".getBytes());
+        Files.createSymbolicLink(data.resolve("link"), outside);
+        InMemoryRepository repo = new InMemoryRepository();
+        BackupResult r = new FileTreeSource(List.of(data), new FixedSizeChunker(4096))
+            .backup(repo, options(), ProgressListener.NONE);
+        SnapshotInspector in = new SnapshotInspector(repo);
+        TreeNode fn = in.find(r.snapshot(), "m/f").orElseThrow();
+        assertThat(fn.mode()).isEqualTo(0750);
+        assertThat(fn.size()).isEqualTo(1);
+        assertThat(fn.inode()).isNotZero();
+        assertThat(fn.uid()).isNotNegative();
+        assertThat(fn.user()).isNotEmpty();
+        assertThat(fn.mtimeNs()).isEqualTo(Files.getLastModifiedTime(f).to(java.util.concurrent.TimeUnit.NANOSECONDS));
+        TreeNode link = in.find(r.snapshot(), "m/link").orElseThrow();
+        assertThat(link.isSymlink()).isTrue();
+        assertThat(link.linkTarget()).isEqualTo(outside.toString());
+        assertThat(r.summary().files()).isEqualTo(1);
+        assertThat(r.summary().bytesTotal()).isEqualTo(1);
+    }
+
+    @Test
+    void specialFilesAreSkippedWithAWarning() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("s"));
+        Files.write(data.resolve("ok"), "ok".getBytes());
+        Process p = new ProcessBuilder("mkfifo", data.resolve("fifo").toString()).start();
+        assertThat(p.waitFor()).isZero();
+        ReadRecorder rec = new ReadRecorder();
+        BackupResult r = new FileTreeSource(List.of(data), new FixedSizeChunker(4096))
+            .backup(new InMemoryRepository(), options(), rec);
+        assertThat(r.summary().warnings()).anyMatch(w -> w.contains("special file") && w.contains("fifo"));
+        assertThat(r.summary().files()).isEqualTo(1);
+        assertThat(r.summary().errors()).isZero();
+    }
+
+    @Test
+    void unreadableFilesAreCountedAsErrorsAndTheBackupCommits() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse("root".equals(System.getProperty("user.name")),
+            "root reads files whatever their permissions");
+        Path data = Files.createDirectories(tmp.resolve("u"));
+        Files.write(data.resolve("ok"), "ok".getBytes());
+        Path locked = Files.write(data.resolve("locked"), "no".getBytes());
+        Files.setPosixFilePermissions(locked, Set.of());
+        InMemoryRepository repo = new InMemoryRepository();
+        BackupResult r = new FileTreeSource(List.of(data), new FixedSizeChunker(4096))
+            .backup(repo, options(), ProgressListener.NONE);
+        assertThat(r.summary().errors()).isEqualTo(1);
+        assertThat(repo.snapshots()).hasSize(1);
+        assertThat(new SnapshotInspector(repo).find(r.snapshot(), "u/locked")).isEmpty();
+    }
+
+    @Test
+    void missingRootFailsAndCommitsNothing() {
+        InMemoryRepository repo = new InMemoryRepository();
+        assertThatThrownBy(() -> new FileTreeSource(List.of(tmp.resolve("nope")), new FixedSizeChunker(4096))
+            .backup(repo, options(), ProgressListener.NONE))
+            .isInstanceOf(EngineException.class).hasMessageContaining("does not exist");
+        assertThat(repo.snapshots()).isEmpty();
+    }
+
+    @Test
+    void pathsWithTheSameNameAreRefused() throws IOException {
+        Path a = Files.createDirectories(tmp.resolve("x/data"));
+        Path b = Files.createDirectories(tmp.resolve("y/data"));
+        assertThatThrownBy(() -> new FileTreeSource(List.of(a, b), new FixedSizeChunker(4096)))
+            .isInstanceOf(EngineException.class).hasMessageContaining("data");
+    }
+
+    @Test
+    void manyFilesWithFewThreadsAllArrive() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("many"));
+        for (int d = 0; d < 10; d++) {
+            Path dir = Files.createDirectories(data.resolve("d" + d));
+            for (int i = 0; i < 30; i++) {
+                Files.write(dir.resolve("f" + i), ("file " + d + "/" + i).repeat(i + 1).getBytes());
+            }
+        }
+        InMemoryRepository repo = new InMemoryRepository();
+        BackupResult r = new FileTreeSource(List.of(data), new FixedSizeChunker(64))
+            .backup(repo, options().withThreads(3), ProgressListener.NONE);
+        assertThat(r.summary().files()).isEqualTo(300);
+        assertThat(r.summary().dirs()).isEqualTo(11);
+        assertThat(new SnapshotInspector(repo).stats(repo.snapshots()).files()).isEqualTo(300);
+    }
+}
