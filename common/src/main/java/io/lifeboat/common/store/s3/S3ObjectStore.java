@@ -23,7 +23,6 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
@@ -41,7 +40,8 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
  * {@link ObjectStore} on an S3 bucket (AWS or any compatible server), on the synchronous AWS SDK
- * v2 client with the URL-connection HTTP client.
+ * v2 client over the JDK's HTTP client ({@link JdkSdkHttpClient}: the SDK's URL-connection client
+ * turns a server's refusal of an upload into an I/O error, see there).
  *
  * <p>Choices that matter:
  * <ul>
@@ -92,10 +92,7 @@ public final class S3ObjectStore implements ObjectStore {
                 .forcePathStyle(config.pathStyle())
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .httpClient(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(config.connectTimeout())
-                        .socketTimeout(config.socketTimeout())
-                        .build())
+                .httpClient(new JdkSdkHttpClient(config.connectTimeout(), config.socketTimeout()))
                 .overrideConfiguration(o -> o
                         .retryStrategy(AwsRetryStrategy.doNotRetry())
                         .apiCallAttemptTimeout(config.attemptTimeout()));
@@ -124,8 +121,8 @@ public final class S3ObjectStore implements ObjectStore {
         return config.keyPrefix() + prefix;
     }
 
-    // Every SDK call below catches UncheckedIOException besides SdkException: the URL-connection
-    // client lets an I/O failure in its Expect: 100-continue handling escape unwrapped.
+    // Every SDK call below catches UncheckedIOException besides SdkException: some SDK HTTP
+    // clients (the URL-connection one) let an I/O failure escape unwrapped.
 
     @Override
     public void put(String key, byte[] data, PutOptions options) {

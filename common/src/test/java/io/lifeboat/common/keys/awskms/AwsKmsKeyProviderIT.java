@@ -7,6 +7,7 @@ import io.lifeboat.common.keys.DataKey;
 import io.lifeboat.common.keys.KeyProvider;
 import io.lifeboat.common.keys.KeyProviderContractTest;
 import io.lifeboat.common.keys.KeyProviderException;
+import io.lifeboat.testing.LocalInfra;
 import java.net.URI;
 import java.util.Map;
 import java.util.UUID;
@@ -19,8 +20,8 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
- * {@link AwsKmsKeyProvider} against the development KMS ({@code dev/kms}, started by
- * {@code dev/infra.sh up}), through the unmodified AWS SDK. Each test makes its own two keys, so
+ * {@link AwsKmsKeyProvider} against the shared development KMS ({@code dev/kms}, from
+ * {@link LocalInfra}), through the unmodified AWS SDK. Each test makes its own two keys, so
  * disabling or deleting one never touches the shared bootstrap key. Provider A names its key by
  * an alias, B by ARN: both must record the ARN.
  */
@@ -30,19 +31,12 @@ class AwsKmsKeyProviderIT extends KeyProviderContractTest {
     private String aliasA;
     private String keyB;
 
-    private static String env(String name) {
-        String value = System.getenv(name);
-        if (value == null || value.isBlank()) {
-            throw new IllegalStateException(name + " is not set: start the local servers with `dev/infra.sh up`"
-                    + " and source their env file");
-        }
-        return value;
-    }
+    private final LocalInfra infra = LocalInfra.shared();
 
-    private static AwsKmsConfig config(String keyId) {
-        return AwsKmsConfig.of(env("LIFEBOAT_KMS_REGION"), keyId)
-                .withEndpoint(URI.create(env("LIFEBOAT_KMS_ENDPOINT")))
-                .withStaticCredentials(env("LIFEBOAT_KMS_ACCESS_KEY"), env("LIFEBOAT_KMS_SECRET_KEY"));
+    private AwsKmsConfig config(String keyId) {
+        return AwsKmsConfig.of(infra.kmsRegion(), keyId)
+                .withEndpoint(infra.kmsEndpoint())
+                .withStaticCredentials(infra.kmsAccessKey(), infra.kmsSecretKey());
     }
 
     /** Made on first use: the contract's {@code @BeforeEach} asks for providers before ours would run. */
@@ -51,10 +45,10 @@ class AwsKmsKeyProviderIT extends KeyProviderContractTest {
             return;
         }
         admin = KmsClient.builder()
-                .endpointOverride(URI.create(env("LIFEBOAT_KMS_ENDPOINT")))
-                .region(Region.of(env("LIFEBOAT_KMS_REGION")))
+                .endpointOverride(infra.kmsEndpoint())
+                .region(Region.of(infra.kmsRegion()))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
-                        env("LIFEBOAT_KMS_ACCESS_KEY"), env("LIFEBOAT_KMS_SECRET_KEY"))))
+                        infra.kmsAccessKey(), infra.kmsSecretKey())))
                 .httpClient(UrlConnectionHttpClient.create())
                 .build();
         keyA = admin.createKey(r -> r.description("AwsKmsKeyProviderIT A")).keyMetadata().arn();
@@ -93,7 +87,7 @@ class AwsKmsKeyProviderIT extends KeyProviderContractTest {
     void theKeyArnIsRecordedWhenTheProviderWasGivenAnAlias() {
         assertThat(provider.kekId()).isEqualTo(keyA);
         assertThat(provider.generateDataKey(CONTEXT).wrapped().kekId()).isEqualTo(keyA);
-        assertThat(provider.describe()).contains(aliasA).doesNotContain(env("LIFEBOAT_KMS_SECRET_KEY"));
+        assertThat(provider.describe()).contains(aliasA).doesNotContain(infra.kmsSecretKey());
     }
 
     @Test
@@ -135,7 +129,7 @@ class AwsKmsKeyProviderIT extends KeyProviderContractTest {
 
     @Test
     void aWrongSecretIsAReadablePermanentError() {
-        AwsKmsConfig wrong = config(keyA).withStaticCredentials(env("LIFEBOAT_KMS_ACCESS_KEY"), "not-the-secret");
+        AwsKmsConfig wrong = config(keyA).withStaticCredentials(infra.kmsAccessKey(), "not-the-secret");
         try (KeyProvider p = AwsKmsKeyProvider.create(wrong)) {
             assertThatThrownBy(() -> p.generateDataKey(Map.of()))
                     .isInstanceOf(KeyProviderException.class)

@@ -1,36 +1,28 @@
 package io.lifeboat.common.store.s3;
 
-import java.net.URI;
+import io.lifeboat.testing.LocalInfra;
 import java.util.UUID;
 
 /**
- * The local S3 server (S3Proxy started by {@code dev/infra.sh up}) as the integration tests see
- * it, from the standard {@code LIFEBOAT_S3_*} environment variables. A missing variable fails
- * the test: a skipped integration test is a failed one.
+ * The shared local S3 server (S3Proxy from {@code dev/infra.sh}, through {@link LocalInfra}) as
+ * the integration tests see it. Each configuration gets a fresh random key prefix in the shared
+ * bucket, so tests never see each other's objects.
  */
 final class LocalS3 {
     private LocalS3() {
     }
 
-    static String env(String name) {
-        String value = System.getenv(name);
-        if (value == null || value.isBlank()) {
-            throw new IllegalStateException(name + " is not set: start the local servers with `dev/infra.sh up`"
-                    + " and source their env file");
-        }
-        return value;
-    }
-
     /** A configuration for a fresh, unique key prefix in the shared bucket. */
     static S3StoreConfig.Builder config() {
-        return config(env("LIFEBOAT_S3_SECRET_KEY"));
+        return config(LocalInfra.shared().s3SecretKey());
     }
 
     static S3StoreConfig.Builder config(String secretKey) {
-        return S3StoreConfig.builder(env("LIFEBOAT_S3_REGION"), env("LIFEBOAT_S3_BUCKET"))
-                .endpoint(URI.create(env("LIFEBOAT_S3_ENDPOINT")))
+        LocalInfra infra = LocalInfra.shared();
+        return S3StoreConfig.builder(infra.s3Region(), infra.s3Bucket())
+                .endpoint(infra.s3Endpoint())
                 .pathStyle(true)
                 .keyPrefix("it/store/" + UUID.randomUUID())
-                .credentials(S3Credentials.of(env("LIFEBOAT_S3_ACCESS_KEY"), secretKey));
+                .credentials(S3Credentials.of(infra.s3AccessKey(), secretKey));
     }
 }

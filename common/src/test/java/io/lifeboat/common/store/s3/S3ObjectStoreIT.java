@@ -33,12 +33,12 @@ import software.amazon.awssdk.http.SdkHttpRequest;
  * S3 has (multipart, ranged reads, credentials, SSE, listing pages), then the decorators over it.
  * Every test works under its own random key prefix.
  *
- * <p>Writes go through {@link RetryingObjectStore}, as in production: with the JDK's
- * {@code HttpURLConnection} (the SDK's URL-connection client) S3Proxy drops a few PUTs in a
- * thousand with "Error writing request body to server" or "Unexpected end of file" (measured
- * here, with and without keep-alive and {@code Expect: 100-continue}). The adapter reports those
- * as transient, which is right, and the retrying decorator absorbs them. Reads and the error
- * cases are asserted on the bare adapter.
+ * <p>Writes go through {@link RetryingObjectStore}, as in production: S3Proxy closes a few
+ * connections in a thousand without answering a PUT ("header parser received no bytes", broken
+ * pipe; seen with both the JDK and the URL-connection HTTP clients), and closes the connection
+ * after refusing an upload. The adapter reports those as transient, which is right, and the
+ * retrying decorator absorbs them. Reads and the error classification are asserted on the bare
+ * adapter.
  */
 class S3ObjectStoreIT extends ObjectStoreContractTest {
     private static final int MIB = 1024 * 1024;
