@@ -73,7 +73,9 @@ final class JdkSdkHttpClient implements SdkHttpClient {
             var provider = request.contentStreamProvider().get();
             HttpRequest.BodyPublisher stream = HttpRequest.BodyPublishers.ofInputStream(provider::newStream);
             long length = r.firstMatchingHeader("Content-Length").map(Long::parseLong).orElse(-1L);
-            body = length >= 0 ? HttpRequest.BodyPublishers.fromPublisher(stream, length) : stream;
+            // fromPublisher refuses a zero length; an empty body is noBody() (Content-Length: 0).
+            body = length == 0 ? HttpRequest.BodyPublishers.noBody()
+                    : length > 0 ? HttpRequest.BodyPublishers.fromPublisher(stream, length) : stream;
         }
         HttpRequest httpRequest = builder.method(r.method().name(), body).build();
         return new Call(httpRequest);
@@ -130,6 +132,8 @@ final class JdkSdkHttpClient implements SdkHttpClient {
 
     @Override
     public void close() {
-        http.close();
+        // shutdown(), not close(): close() waits for every open response body, and a caller may
+        // still hold a stream from ObjectStore.open().
+        http.shutdown();
     }
 }

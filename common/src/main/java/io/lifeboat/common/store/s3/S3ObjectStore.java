@@ -63,12 +63,14 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  */
 public final class S3ObjectStore implements ObjectStore {
     private final S3Client s3;
+    private final JdkSdkHttpClient http;
     private final S3StoreConfig config;
     private final S3ErrorMapper errors;
     private final String description;
 
-    private S3ObjectStore(S3Client s3, S3StoreConfig config) {
+    private S3ObjectStore(S3Client s3, JdkSdkHttpClient http, S3StoreConfig config) {
         this.s3 = s3;
+        this.http = http;
         this.config = config;
         this.description = "s3://" + config.bucket() + "/" + config.keyPrefix()
                 + config.endpoint().map(e -> " at " + e).orElse("") + " (region " + config.region() + ")";
@@ -86,19 +88,26 @@ public final class S3ObjectStore implements ObjectStore {
      */
     public static S3ObjectStore open(S3StoreConfig config, Consumer<S3ClientBuilder> customizer) {
         Objects.requireNonNull(config, "config");
+        // The SDK never closes a client it was given: this store does, in close().
+        JdkSdkHttpClient http = new JdkSdkHttpClient(config.connectTimeout(), config.socketTimeout());
         S3ClientBuilder builder = S3Client.builder()
                 .region(Region.of(config.region()))
                 .credentialsProvider(credentialsProvider(config.credentials()))
                 .forcePathStyle(config.pathStyle())
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .httpClient(new JdkSdkHttpClient(config.connectTimeout(), config.socketTimeout()))
+                .httpClient(http)
                 .overrideConfiguration(o -> o
                         .retryStrategy(AwsRetryStrategy.doNotRetry())
                         .apiCallAttemptTimeout(config.attemptTimeout()));
         config.endpoint().ifPresent(builder::endpointOverride);
         customizer.accept(builder);
-        return new S3ObjectStore(builder.build(), config);
+        try {
+            return new S3ObjectStore(builder.build(), http, config);
+        } catch (RuntimeException e) {
+            http.close();
+            throw e;
+        }
     }
 
     private static AwsCredentialsProvider credentialsProvider(S3Credentials credentials) {
@@ -306,5 +315,6 @@ public final class S3ObjectStore implements ObjectStore {
     @Override
     public void close() {
         s3.close();
+        http.close();
     }
 }
