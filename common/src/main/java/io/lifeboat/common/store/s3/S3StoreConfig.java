@@ -25,7 +25,7 @@ import java.util.Optional;
  * @param partSize size of each multipart part in bytes (at least 5 MiB, S3's minimum)
  * @param serverSideEncryption SSE header sent with every write
  * @param connectTimeout TCP connect timeout
- * @param socketTimeout longest wait for bytes on an open connection
+ * @param socketTimeout longest wait for a response's status and headers once a request is sent
  * @param attemptTimeout longest a single request may take, body included
  */
 public record S3StoreConfig(
