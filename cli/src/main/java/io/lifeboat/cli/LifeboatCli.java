@@ -25,6 +25,7 @@ import picocli.CommandLine.ScopeType;
     description = "Encrypted, deduplicating backups you can restore with nothing but the repository.",
     subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class, LsCommand.class,
         RestoreCommand.class, DumpCommand.class, DiffCommand.class, CheckCommand.class, StatsCommand.class,
+        ForgetCommand.class, PruneCommand.class, HoldCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:failure", "2:usage error (bad flags, no repository or password given)",
