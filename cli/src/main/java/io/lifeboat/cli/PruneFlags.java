@@ -21,7 +21,7 @@ final class PruneFlags {
     String grace;
 
     @Option(names = "--repack-threshold", paramLabel = "PERCENT", defaultValue = "20%",
-        description = "Repack used packs with more than this share of unreferenced bytes (default ${DEFAULT-VALUE}; 100% disables).")
+        description = "Repack used packs with more than this share of unreferenced bytes (default ${DEFAULT-VALUE}; 100%% disables).")
     String repackThreshold;
 
     /** The lease settle wait; only tests of a single process shorten it. */
