@@ -2,9 +2,11 @@
 # make demo: the main job end to end, with real parts.
 #   1. build, start the local servers (PostgreSQL among them)
 #   2. create a file tree and a PostgreSQL database with known content, fingerprint both
-#   3. back both up with the lifeboat CLI (the database streamed from pg_dump, no local copy)
+#   3. back both up with the lifeboat CLI (the database streamed from pg_dump, no local copy,
+#      with per-table row counts and checksums taken in the dump's own snapshot)
 #   4. disaster: delete the tree, drop the database
-#   5. restore both from the repository alone and prove the fingerprints match
+#   5. restore both from the repository alone (the database validated table by table) and prove
+#      the fingerprints match
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -13,9 +15,13 @@ say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 fail() { echo "demo: FAILED: $*" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/lifeboat-demo.XXXXXX)
-started_infra=0
+started_file=$work/started-servers
 cleanup() {
-  [[ $started_infra == 1 ]] && dev/infra.sh down >/dev/null 2>&1 || true
+  # Stop only the servers this demo started; others may be in use by tests or a developer.
+  if [[ -s $started_file ]]; then
+    mapfile -t started <"$started_file"
+    dev/infra.sh down "${started[@]}" >/dev/null 2>&1 || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -25,8 +31,7 @@ say "build"
 [[ -x ./lifeboat ]] || fail "./lifeboat launcher missing"
 
 say "local servers"
-if ! dev/infra.sh status 2>/dev/null | grep -q 'postgres.*running'; then started_infra=1; fi
-dev/infra.sh up >/dev/null
+LIFEBOAT_INFRA_STARTED_FILE=$started_file dev/infra.sh up >/dev/null
 # shellcheck disable=SC1091
 source "${LIFEBOAT_INFRA_DIR:-$HOME/.cache/lifeboat/infra}/env"
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
@@ -61,7 +66,8 @@ echo "tree: $(find "$data" -type f | wc -l) files; database: $(cat "$work/db.bef
 say "backup"
 ./lifeboat init
 ./lifeboat backup "$data"
-./lifeboat backup --stdin-from-command --stdin-filename shop.dump -- "$pgbin/pg_dump" -Fc -d shop
+dsn="postgresql://$PGUSER@$PGHOST:$PGPORT/$LIFEBOAT_PG_DATABASE"   # the password comes from PGPASSWORD, never argv
+./lifeboat backup-postgres --pg-bin "$pgbin" --dsn "$dsn" --database shop --globals
 ./lifeboat snapshots
 ./lifeboat check --read-data
 
@@ -70,13 +76,14 @@ rm -rf "$data"
 "$pgbin/psql" -q -d "$LIFEBOAT_PG_DATABASE" -c 'drop database shop'
 
 say "restore from the repository alone"
-files_snap=$(./lifeboat snapshots --json | python3 -c 'import json,sys; print([s["id"] for s in json.load(sys.stdin) if s["sourceType"]=="files"][-1])')
-db_snap=$(./lifeboat snapshots --json | python3 -c 'import json,sys; print([s["id"] for s in json.load(sys.stdin) if s["sourceType"]=="stream"][-1])')
+files_snap=$(./lifeboat snapshots --json | python3 -c 'import json,sys; print([s["id"] for s in json.load(sys.stdin) if s["source_type"]=="files"][-1])')
+db_snap=$(./lifeboat snapshots --json | python3 -c 'import json,sys; print([s["id"] for s in json.load(sys.stdin) if s["source_type"]=="postgres-logical"][-1])')
 ./lifeboat restore "$files_snap" --target "$work/restored"
 restored=$work/restored$data
 [[ -d $restored ]] || restored=$work/restored/$(basename "$data")
-"$pgbin/psql" -q -d "$LIFEBOAT_PG_DATABASE" -c 'create database shop'
-./lifeboat dump "$db_snap" shop.dump | "$pgbin/pg_restore" --no-owner -d shop
+# Recreates the database, restores it and validates every table's row count and checksum
+# against the values recorded in the dump's own snapshot.
+./lifeboat restore-postgres "$db_snap" --pg-bin "$pgbin" --dsn "$dsn" --database shop --create-database
 
 say "proof"
 fingerprint_tree "$restored" > "$work/tree.after"
