@@ -27,6 +27,7 @@ import picocli.CommandLine.ScopeType;
     subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class, LsCommand.class,
         RestoreCommand.class, BackupPostgresCommand.class, RestorePostgresCommand.class, DumpCommand.class,
         DiffCommand.class, CheckCommand.class, StatsCommand.class,
+        ForgetCommand.class, PruneCommand.class, HoldCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:failure", "2:usage error (bad flags, no repository or password given)",
