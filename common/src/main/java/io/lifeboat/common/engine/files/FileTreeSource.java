@@ -376,7 +376,7 @@ public final class FileTreeSource implements BackupSource {
             progress.itemStarted(display);
             ContentWriter.Stored stored;
             try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-                    InputStream in = Channels.newInputStream(ch)) {
+                    InputStream in = new SliceReadInputStream(Channels.newInputStream(ch))) {
                 stored = writer.write(in, progress);
             } catch (NoSuchFileException e) {
                 warn("vanished before it was read: " + path);
@@ -414,6 +414,24 @@ public final class FileTreeSource implements BackupSource {
             }
             String m = e.getMessage();
             return m == null ? e.getClass().getSimpleName() : m;
+        }
+    }
+
+    /**
+     * Reads at most 1 MiB per call. A channel read into a heap array goes through a temporary
+     * direct buffer as large as the request, cached per thread; the chunker asks for up to its
+     * maximum chunk size at once, which would pin that much native memory in every reader thread.
+     */
+    private static final class SliceReadInputStream extends java.io.FilterInputStream {
+        private static final int SLICE = 1 << 20;
+
+        SliceReadInputStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            return in.read(b, off, Math.min(len, SLICE));
         }
     }
 }
