@@ -33,7 +33,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -84,7 +83,8 @@ public final class FileTreeTarget implements RestoreTarget {
             return t;
         });
         run.pool = pool;
-        run.inFlight = new Semaphore(threads * 2);
+        run.maxInFlight = threads * 2;
+        run.inFlight = new Semaphore(run.maxInFlight);
         try {
             run.restoreTree(snapshot.root(), root, List.of());
             run.awaitFiles();
@@ -142,7 +142,7 @@ public final class FileTreeTarget implements RestoreTarget {
         private final boolean asRoot;
         ExecutorService pool;
         Semaphore inFlight;
-        final List<Future<?>> pending = new ArrayList<>();
+        int maxInFlight;
         final List<DirMeta> dirs = new ArrayList<>();
         final Set<List<String>> matchedIncludes = ConcurrentHashMap.newKeySet();
         final AtomicLong files = new AtomicLong();
@@ -302,7 +302,7 @@ public final class FileTreeTarget implements RestoreTarget {
                 throw new EngineException("restore interrupted");
             }
             try {
-                pending.add(pool.submit(() -> {
+                pool.execute(() -> {
                     try {
                         writeFile(p, node, display);
                     } catch (Throwable t) {
@@ -310,7 +310,7 @@ public final class FileTreeTarget implements RestoreTarget {
                     } finally {
                         inFlight.release();
                     }
-                }));
+                });
             } catch (RuntimeException e) {
                 inFlight.release();
                 throw e;
@@ -345,16 +345,14 @@ public final class FileTreeTarget implements RestoreTarget {
             }
         }
 
+        /** Waits until every submitted file is written: each holds a permit until it is done. */
         void awaitFiles() {
-            for (Future<?> f : pending) {
-                try {
-                    f.get();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new EngineException("restore interrupted");
-                } catch (java.util.concurrent.ExecutionException e) {
-                    fatal.compareAndSet(null, e.getCause());
-                }
+            try {
+                inFlight.acquire(maxInFlight);
+                inFlight.release(maxInFlight);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new EngineException("restore interrupted");
             }
             throwIfFailed();
         }
