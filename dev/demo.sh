@@ -73,8 +73,8 @@ rm -rf "$data"
 "$pgbin/psql" -q -d "$LIFEBOAT_PG_DATABASE" -c 'drop database shop'
 
 say "restore from the repository alone"
-files_snap=$(./lifeboat snapshots --json | python3 -c 'import json,sys; print([s["id"] for s in json.load(sys.stdin) if s["sourceType"]=="files"][-1])')
-db_snap=$(./lifeboat snapshots --json | python3 -c 'import json,sys; print([s["id"] for s in json.load(sys.stdin) if s["sourceType"]=="stream"][-1])')
+files_snap=$(./lifeboat snapshots --json | python3 -c 'import json,sys; print([s["id"] for s in json.load(sys.stdin) if s["source_type"]=="files"][-1])')
+db_snap=$(./lifeboat snapshots --json | python3 -c 'import json,sys; print([s["id"] for s in json.load(sys.stdin) if s["source_type"]=="stream"][-1])')
 ./lifeboat restore "$files_snap" --target "$work/restored"
 restored=$work/restored$data
 [[ -d $restored ]] || restored=$work/restored/$(basename "$data")
