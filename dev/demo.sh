@@ -2,9 +2,11 @@
 # make demo: the main job end to end, with real parts.
 #   1. build, start the local servers (PostgreSQL among them)
 #   2. create a file tree and a PostgreSQL database with known content, fingerprint both
-#   3. back both up with the lifeboat CLI (the database streamed from pg_dump, no local copy)
+#   3. back both up with the lifeboat CLI (the database streamed from pg_dump, no local copy,
+#      with per-table row counts and checksums taken in the dump's own snapshot)
 #   4. disaster: delete the tree, drop the database
-#   5. restore both from the repository alone and prove the fingerprints match
+#   5. restore both from the repository alone (the database validated table by table) and prove
+#      the fingerprints match
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -64,7 +66,8 @@ echo "tree: $(find "$data" -type f | wc -l) files; database: $(cat "$work/db.bef
 say "backup"
 ./lifeboat init
 ./lifeboat backup "$data"
-./lifeboat backup --stdin-from-command --stdin-filename shop.dump -- "$pgbin/pg_dump" -Fc -d shop
+dsn="postgresql://$PGUSER@$PGHOST:$PGPORT/$LIFEBOAT_PG_DATABASE"   # the password comes from PGPASSWORD, never argv
+./lifeboat backup-postgres --pg-bin "$pgbin" --dsn "$dsn" --database shop --globals
 ./lifeboat snapshots
 ./lifeboat check --read-data
 
@@ -74,12 +77,13 @@ rm -rf "$data"
 
 say "restore from the repository alone"
 files_snap=$(./lifeboat snapshots --json | python3 -c 'import json,sys; print([s["id"] for s in json.load(sys.stdin) if s["source_type"]=="files"][-1])')
-db_snap=$(./lifeboat snapshots --json | python3 -c 'import json,sys; print([s["id"] for s in json.load(sys.stdin) if s["source_type"]=="stream"][-1])')
+db_snap=$(./lifeboat snapshots --json | python3 -c 'import json,sys; print([s["id"] for s in json.load(sys.stdin) if s["source_type"]=="postgres-logical"][-1])')
 ./lifeboat restore "$files_snap" --target "$work/restored"
 restored=$work/restored$data
 [[ -d $restored ]] || restored=$work/restored/$(basename "$data")
-"$pgbin/psql" -q -d "$LIFEBOAT_PG_DATABASE" -c 'create database shop'
-./lifeboat dump "$db_snap" shop.dump | "$pgbin/pg_restore" --no-owner -d shop
+# Recreates the database, restores it and validates every table's row count and checksum
+# against the values recorded in the dump's own snapshot.
+./lifeboat restore-postgres "$db_snap" --pg-bin "$pgbin" --dsn "$dsn" --database shop --create-database
 
 say "proof"
 fingerprint_tree "$restored" > "$work/tree.after"

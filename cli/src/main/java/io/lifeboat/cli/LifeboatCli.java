@@ -21,10 +21,12 @@ import picocli.CommandLine.ScopeType;
  * and its password. Errors are one line on standard error ({@code --debug} adds the stack trace)
  * and a non-zero exit code (see {@link ExitCodes}).
  */
-@Command(name = "lifeboat", mixinStandardHelpOptions = true, versionProvider = LifeboatCli.Version.class,
+@Command(name = "lifeboat", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
+    versionProvider = LifeboatCli.Version.class,
     description = "Encrypted, deduplicating backups you can restore with nothing but the repository.",
     subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class, LsCommand.class,
-        RestoreCommand.class, DumpCommand.class, DiffCommand.class, CheckCommand.class, StatsCommand.class,
+        RestoreCommand.class, BackupPostgresCommand.class, RestorePostgresCommand.class, DumpCommand.class,
+        DiffCommand.class, CheckCommand.class, StatsCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:failure", "2:usage error (bad flags, no repository or password given)",

@@ -5,6 +5,7 @@ import io.lifeboat.common.engine.BackupCounters;
 import io.lifeboat.common.engine.BackupOptions;
 import io.lifeboat.common.engine.BackupResult;
 import io.lifeboat.common.engine.BackupSource;
+import io.lifeboat.common.engine.ChildProcess;
 import io.lifeboat.common.engine.ContentWriter;
 import io.lifeboat.common.engine.EngineException;
 import io.lifeboat.common.engine.NodeType;
@@ -16,16 +17,13 @@ import io.lifeboat.common.repository.BlobId;
 import io.lifeboat.common.repository.Repository;
 import io.lifeboat.common.repository.Snapshot;
 import io.lifeboat.common.repository.SnapshotSpec;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -39,7 +37,6 @@ import java.util.function.Supplier;
  */
 public final class StreamSource implements BackupSource {
     public static final String SOURCE_TYPE = "stream";
-    private static final int STDERR_TAIL = 2048;
 
     private final String filename;
     private final Chunker chunker;
@@ -118,78 +115,12 @@ public final class StreamSource implements BackupSource {
     }
 
     private ContentWriter.Stored runCommand(ContentWriter writer, ProgressListener progress) {
-        String name = command.get(0);
-        Process process;
-        try {
-            process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.INHERIT).start();
-        } catch (IOException e) {
-            throw new EngineException("cannot start command '" + name + "': " + e.getMessage(), e);
+        ChildProcess.Outcome<ContentWriter.Stored> out = ChildProcess.readStdout(command, Map.of(),
+            stdout -> writer.write(stdout, progress));
+        if (!out.ok()) {
+            throw new EngineException("command '" + command.get(0) + "' exited with code " + out.exitCode()
+                + "; nothing was committed" + (out.stderr().isEmpty() ? "" : ": " + out.stderr()));
         }
-        StderrTail tail = new StderrTail(process.getErrorStream());
-        Thread drain = new Thread(tail, "lifeboat-stderr");
-        drain.setDaemon(true);
-        drain.start();
-        ContentWriter.Stored stored;
-        try (InputStream out = process.getInputStream()) {
-            stored = writer.write(out, progress);
-        } catch (IOException e) {
-            process.destroyForcibly();
-            throw new EngineException("reading the output of '" + name + "' failed: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            process.destroyForcibly();
-            throw e;
-        }
-        int code;
-        try {
-            code = process.waitFor();
-            drain.join(TimeUnit.SECONDS.toMillis(5));
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new EngineException("interrupted while waiting for '" + name + "'");
-        }
-        if (code != 0) {
-            String err = tail.text();
-            throw new EngineException("command '" + name + "' exited with code " + code + "; nothing was committed"
-                + (err.isEmpty() ? "" : ": " + err));
-        }
-        return stored;
-    }
-
-    /** Keeps the last bytes of a stream, for the error message of a failed command. */
-    private static final class StderrTail implements Runnable {
-        private final InputStream in;
-        private final byte[] ring = new byte[STDERR_TAIL];
-        private long written;
-
-        StderrTail(InputStream in) {
-            this.in = in;
-        }
-
-        @Override
-        public void run() {
-            byte[] buf = new byte[8192];
-            try (in) {
-                int n;
-                while ((n = in.read(buf)) > 0) {
-                    synchronized (this) {
-                        for (int i = 0; i < n; i++) {
-                            ring[(int) (written++ % ring.length)] = buf[i];
-                        }
-                    }
-                }
-            } catch (IOException ignored) {
-                // The process ended; what was read so far is the tail.
-            }
-        }
-
-        synchronized String text() {
-            int len = (int) Math.min(written, ring.length);
-            ByteArrayOutputStream out = new ByteArrayOutputStream(len);
-            for (long i = written - len; i < written; i++) {
-                out.write(ring[(int) (i % ring.length)]);
-            }
-            return out.toString(StandardCharsets.UTF_8).strip().replaceAll("\\s*\\R\\s*", " | ");
-        }
+        return out.value();
     }
 }

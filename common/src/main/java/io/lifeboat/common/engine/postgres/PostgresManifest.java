@@ -1,0 +1,119 @@
+package io.lifeboat.common.engine.postgres;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lifeboat.common.repository.CorruptObjectException;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@code manifest.json} node of a {@code postgres-logical} snapshot: what was dumped, by which
+ * tool from which server, and per table the row count and checksum taken in the dump's snapshot
+ * (see {@link PgChecksums}). Holds no connection secrets.
+ *
+ * @param version manifest format version ({@value #VERSION})
+ * @param serverVersion {@code server_version} of the dumped server
+ * @param serverVersionNum {@code server_version_num}
+ * @param pgDumpVersion the {@code pg_dump --version} line
+ * @param pgDumpMajor its major version (pg_restore must be at least this)
+ * @param checksumAlgorithm how table checksums were computed
+ * @param globals true if {@code globals.sql} holds {@code pg_dumpall --globals-only}
+ * @param databases one entry per dumped database
+ */
+public record PostgresManifest(int version, String serverVersion, int serverVersionNum, String pgDumpVersion,
+        int pgDumpMajor, String checksumAlgorithm, boolean globals, List<Database> databases) {
+    public static final int VERSION = 1;
+    public static final String NODE = "manifest.json";
+    public static final String GLOBALS_NODE = "globals.sql";
+    private static final ObjectMapper JSON = new ObjectMapper()
+        .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    public PostgresManifest {
+        databases = databases == null ? List.of() : List.copyOf(databases);
+    }
+
+    /**
+     * @param name database name
+     * @param dump the tree node holding its {@code pg_dump -Fc} archive
+     * @param dumpBytes the archive's length
+     * @param tables per-table statistics, ordered by schema and name
+     */
+    public record Database(String name, String dump, long dumpBytes, List<TableStats> tables) {
+        public Database {
+            tables = tables == null ? List.of() : List.copyOf(tables);
+        }
+
+        public Optional<TableStats> table(String schema, String table) {
+            return tables.stream().filter(t -> t.schema().equals(schema) && t.table().equals(table)).findFirst();
+        }
+    }
+
+    /**
+     * A table's row count and checksum, and the names of the objects that belong to it, so that a
+     * single-table restore can bring them back too.
+     */
+    public record TableStats(String schema, String table, long rows, String checksum, Dependents dependents) {
+        public TableStats {
+            dependents = dependents == null ? Dependents.NONE : dependents;
+        }
+
+        public String qualified() {
+            return schema + "." + table;
+        }
+    }
+
+    /**
+     * Objects that pg_dump writes as their own archive entries but that belong to one table.
+     *
+     * @param indexes indexes not backing a constraint
+     * @param constraints primary key, unique, check and exclusion constraints
+     * @param foreignKeys foreign keys from this table
+     * @param triggers triggers (not internal ones)
+     * @param defaults columns with a default expression
+     * @param sequences sequences owned by the table (serial and identity columns), in its schema
+     */
+    public record Dependents(List<String> indexes, List<String> constraints, List<ForeignKey> foreignKeys,
+            List<String> triggers, List<String> defaults, List<String> sequences) {
+        public static final Dependents NONE = new Dependents(null, null, null, null, null, null);
+
+        public Dependents {
+            indexes = indexes == null ? List.of() : List.copyOf(indexes);
+            constraints = constraints == null ? List.of() : List.copyOf(constraints);
+            foreignKeys = foreignKeys == null ? List.of() : List.copyOf(foreignKeys);
+            triggers = triggers == null ? List.of() : List.copyOf(triggers);
+            defaults = defaults == null ? List.of() : List.copyOf(defaults);
+            sequences = sequences == null ? List.of() : List.copyOf(sequences);
+        }
+    }
+
+    /** A foreign key constraint and the table it references. */
+    public record ForeignKey(String name, String schema, String table) {
+    }
+
+    public Optional<Database> database(String name) {
+        return databases.stream().filter(d -> d.name().equals(name)).findFirst();
+    }
+
+    public byte[] encode() {
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(this);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** @throws CorruptObjectException if the bytes are not a manifest of a known version */
+    public static PostgresManifest decode(byte[] json) {
+        PostgresManifest m;
+        try {
+            m = JSON.readValue(json, PostgresManifest.class);
+        } catch (IOException | RuntimeException e) {
+            throw new CorruptObjectException("postgres manifest.json is malformed");
+        }
+        if (m == null || m.version() != VERSION) {
+            throw new CorruptObjectException("postgres manifest.json has an unsupported version");
+        }
+        return m;
+    }
+}
