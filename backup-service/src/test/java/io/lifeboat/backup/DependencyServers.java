@@ -36,7 +36,9 @@ public final class DependencyServers implements QuarkusTestResourceLifecycleMana
             return Map.of(
                     "lifeboat.dependencies.kafka-bootstrap", "127.0.0.1:" + kafka.getLocalPort(),
                     "lifeboat.dependencies.kms-endpoint", "http://127.0.0.1:" + kms.getAddress().getPort(),
-                    "lifeboat.dependencies.s3-endpoint", "http://127.0.0.1:" + closedPort);
+                    "lifeboat.dependencies.s3-endpoint", "http://127.0.0.1:" + closedPort,
+                    // Generous: a loaded build machine may take seconds to answer the first request.
+                    "lifeboat.dependencies.timeout", "20s");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

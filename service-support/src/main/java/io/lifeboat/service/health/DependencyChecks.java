@@ -3,8 +3,11 @@ package io.lifeboat.service.health;
 import io.lifeboat.service.config.DependenciesConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.health.api.HealthRegistry;
 import io.smallrye.health.registry.HealthRegistries;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.net.http.HttpClient;
@@ -58,8 +61,15 @@ public final class DependencyChecks {
         return List.copyOf(registered);
     }
 
+    /**
+     * Registers {@code check} to run on a worker thread: SmallRye Health calls a registered synchronous
+     * check on the Vert.x event loop, where a probe waiting for its timeout would stall every request
+     * of that loop (and a probe of this very process could never be answered).
+     */
     private void add(HealthRegistry group, String id, HealthCheck check) {
-        group.register(id, check);
+        AsyncHealthCheck offEventLoop = () -> Uni.createFrom().item(check::call)
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        group.register(id, offEventLoop);
         registered.add(id);
     }
 }
