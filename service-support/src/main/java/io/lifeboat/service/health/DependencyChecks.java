@@ -56,11 +56,6 @@ public final class DependencyChecks {
         client.close();
     }
 
-    /** Names of the checks registered at start, e.g. {@code [s3, kafka]}. */
-    public List<String> registered() {
-        return List.copyOf(registered);
-    }
-
     /**
      * Registers {@code check} to run on a worker thread: SmallRye Health calls a registered synchronous
      * check on the Vert.x event loop, where a probe waiting for its timeout would stall every request
