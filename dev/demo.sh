@@ -13,9 +13,13 @@ say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 fail() { echo "demo: FAILED: $*" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/lifeboat-demo.XXXXXX)
-started_infra=0
+started_file=$work/started-servers
 cleanup() {
-  [[ $started_infra == 1 ]] && dev/infra.sh down >/dev/null 2>&1 || true
+  # Stop only the servers this demo started; others may be in use by tests or a developer.
+  if [[ -s $started_file ]]; then
+    mapfile -t started <"$started_file"
+    dev/infra.sh down "${started[@]}" >/dev/null 2>&1 || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -25,8 +29,7 @@ say "build"
 [[ -x ./lifeboat ]] || fail "./lifeboat launcher missing"
 
 say "local servers"
-if ! dev/infra.sh status 2>/dev/null | grep -q 'postgres.*running'; then started_infra=1; fi
-dev/infra.sh up >/dev/null
+LIFEBOAT_INFRA_STARTED_FILE=$started_file dev/infra.sh up >/dev/null
 # shellcheck disable=SC1091
 source "${LIFEBOAT_INFRA_DIR:-$HOME/.cache/lifeboat/infra}/env"
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
@@ -70,8 +73,8 @@ rm -rf "$data"
 "$pgbin/psql" -q -d "$LIFEBOAT_PG_DATABASE" -c 'drop database shop'
 
 say "restore from the repository alone"
-files_snap=$(./lifeboat snapshots --json | python3 -c 'import json,sys; print([s["id"] for s in json.load(sys.stdin) if s["sourceType"]=="files"][-1])')
-db_snap=$(./lifeboat snapshots --json | python3 -c 'import json,sys; print([s["id"] for s in json.load(sys.stdin) if s["sourceType"]=="stream"][-1])')
+files_snap=$(./lifeboat snapshots --json | python3 -c 'import json,sys; print([s["id"] for s in json.load(sys.stdin) if s["source_type"]=="files"][-1])')
+db_snap=$(./lifeboat snapshots --json | python3 -c 'import json,sys; print([s["id"] for s in json.load(sys.stdin) if s["source_type"]=="stream"][-1])')
 ./lifeboat restore "$files_snap" --target "$work/restored"
 restored=$work/restored$data
 [[ -d $restored ]] || restored=$work/restored/$(basename "$data")

@@ -11,6 +11,8 @@
 #                                           DIR/ports, so a restart reuses them) and print its env
 #   dev/infra.sh stop-private NAME DIR     stop that private instance (its data stays in DIR)
 #
+# With LIFEBOAT_INFRA_STARTED_FILE set, `up` appends to that file the name of each server it starts
+# (not the ones it found running), so a caller can later stop exactly those.
 # Servers: kafka s3proxy postgres kms (always), ceph keycloak (optional; "up ceph,keycloak" works too).
 # Downloads are cached in ${LIFEBOAT_CACHE:-~/.cache/lifeboat}; state, logs and pid files live in
 # ${LIFEBOAT_INFRA_DIR:-~/.cache/lifeboat/infra}/<server>/. See docs/development.md.
@@ -101,6 +103,11 @@ cmd_up() {
     if "${s}_pid" "$dir" >/dev/null 2>&1 && [[ -s "$dir/port" && $(<"$dir/port") != "${ports%% *}" ]]; then
       die "$s already runs on port $(<"$dir/port"), not ${ports%% *}: run 'dev/infra.sh down' first"
     fi
+    # Inside the lock nobody else starts servers: one that is not running now is ours. It is
+    # recorded before starting, so that a caller can stop even one that failed half-way.
+    if ! "${s}_pid" "$dir" >/dev/null 2>&1 && [[ -n "${LIFEBOAT_INFRA_STARTED_FILE:-}" ]]; then
+      printf '%s\n' "$s" >>"$LIFEBOAT_INFRA_STARTED_FILE"
+    fi
     # shellcheck disable=SC2086
     "${s}_up" "$dir" $ports
     log "$s: $("${s}_endpoint" "$dir") (pid $("${s}_pid" "$dir"))"
@@ -177,5 +184,5 @@ case ${1:-} in
   env) cmd_env ;;
   start-private) shift; cmd_start_private "$@" ;;
   stop-private) shift; cmd_stop_private "$@" ;;
-  *) sed -n '2,17s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,19s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
 esac

@@ -28,7 +28,7 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 free_port() {
   local p
   for _ in $(seq 1 200); do
-    p=$(( 20000 + RANDOM % 20000 ))
+    p=$(( 20000 + RANDOM % 12000 ))  # below the kernel's ephemeral range (32768+)
     if ! port_open "$p"; then printf '%s\n' "$p"; return 0; fi
   done
   die "no free TCP port found on 127.0.0.1"

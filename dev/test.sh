@@ -9,7 +9,6 @@ cd "$root"
 JAVA_HOME=$(dev/find-jdk.sh) || exit 1
 export JAVA_HOME PATH="$JAVA_HOME/bin:$PATH"
 
-CORE=(kafka s3proxy postgres kms)
 phases=() times=() results=()
 failed=0
 started=()
@@ -67,13 +66,14 @@ on_exit() {
 trap on_exit EXIT
 trap 'failed=1; exit 130' INT TERM
 
-# Which shared servers run already: those are not ours to stop.
-running=$(dev/infra.sh status | awk '$2 == "running" {print $1}')
-for s in "${CORE[@]}"; do
-  grep -qx "$s" <<<"$running" || started+=("$s")
-done
-
-if phase infra-up bash -c 'dev/infra.sh up >/dev/null'; then
+# dev/infra.sh names the servers it starts in this file (not those that already run): only those are
+# ours to stop, even if another process starts or uses servers at the same time.
+started_file=$(mktemp)
+phase infra-up env LIFEBOAT_INFRA_STARTED_FILE="$started_file" bash -c 'dev/infra.sh up >/dev/null'
+infra_rc=$?
+mapfile -t started <"$started_file"
+rm -f "$started_file"
+if ((infra_rc == 0)); then
   # LIFEBOAT_TEST_MVN_ARGS narrows the build while iterating, e.g. "-pl testing,common -am".
   # shellcheck disable=SC2086
   if phase build+unit+integration ./mvnw -B --no-transfer-progress ${LIFEBOAT_TEST_MVN_ARGS:-} verify; then

@@ -66,10 +66,56 @@ final class InfraScript {
     }
 
     /**
-     * Runs the script with {@code args} and returns its standard output. Fails with the script's last
+     * Runs the script with {@code args} and returns the servers it started (not those it found running),
+     * as it reports them through {@code LIFEBOAT_INFRA_STARTED_FILE}. When the script fails, the
+     * exception carries those names as well, in {@link StartFailedException#started()}.
+     */
+    List<String> runRecordingStarted(String... args) {
+        try {
+            Path file = Files.createTempFile("lifeboat-infra", ".started");
+            try {
+                try {
+                    run(Map.of("LIFEBOAT_INFRA_STARTED_FILE", file.toString()), args);
+                } catch (IllegalStateException e) {
+                    throw new StartFailedException(e.getMessage(), readLines(file), e);
+                }
+                return readLines(file);
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run dev/infra.sh " + String.join(" ", args), e);
+        }
+    }
+
+    private static List<String> readLines(Path file) throws IOException {
+        return Files.readAllLines(file).stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    }
+
+    /** {@code dev/infra.sh up} failed; {@link #started()} names the servers it had started all the same. */
+    static final class StartFailedException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+        private final transient List<String> started;
+
+        StartFailedException(String message, List<String> started, Throwable cause) {
+            super(message, cause);
+            this.started = List.copyOf(started);
+        }
+
+        List<String> started() {
+            return started;
+        }
+    }
+
+    String run(String... args) {
+        return run(Map.of(), args);
+    }
+
+    /**
+     * Runs the script with {@code args} (and extra environment variables) and returns its standard output. Fails with the script's last
      * error line (it names the server and its log) when it exits non-zero.
      */
-    String run(String... args) {
+    String run(Map<String, String> extraEnv, String... args) {
         List<String> command = new ArrayList<>();
         command.add("bash");
         command.add(repoRoot.resolve("dev/infra.sh").toString());
@@ -77,7 +123,9 @@ final class InfraScript {
         try {
             Path err = Files.createTempFile("lifeboat-infra", ".err");
             try {
-                Process process = new ProcessBuilder(command)
+                ProcessBuilder builder = new ProcessBuilder(command);
+                builder.environment().putAll(extraEnv);
+                Process process = builder
                         .directory(repoRoot.toFile())
                         .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                         .redirectError(err.toFile())

@@ -6,10 +6,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The real local servers an integration test talks to: Kafka, S3Proxy, PostgreSQL and the development
@@ -17,7 +15,8 @@ import java.util.Set;
  * that {@code dev/infra.sh up} writes.
  *
  * <p>{@link #shared()} reuses servers that already run (as under {@code make test}); otherwise it runs
- * {@code dev/infra.sh up} once per JVM and, at JVM exit, stops exactly the servers it started. A server
+ * {@code dev/infra.sh up}. Servers started that way are stopped when the last JVM using the harness
+ * exits (JVMs of parallel builds register in the infra dir), never the ones it found running. A server
  * that cannot start makes the calling test fail with the script's one-line reason (naming the log);
  * it is never skipped.
  *
@@ -29,8 +28,6 @@ public final class LocalInfra {
 
     private static final Object LOCK = new Object();
     private static LocalInfra shared;
-    private static final Set<String> startedHere = new LinkedHashSet<>();
-    private static boolean hookInstalled;
 
     private final Map<String, String> env;
 
@@ -68,52 +65,24 @@ public final class LocalInfra {
 
     private static LocalInfra ensure(List<String> wanted, List<String> optional) {
         InfraScript script = InfraScript.locate();
-        List<String> before = script.running();
-        if (!before.containsAll(wanted)) {
-            List<String> missing = new ArrayList<>(wanted);
-            missing.removeAll(before);
-            String[] args = new String[1 + optional.size()];
-            args[0] = "up";
-            for (int i = 0; i < optional.size(); i++) {
-                args[i + 1] = optional.get(i);
-            }
-            try {
-                script.run(args);
-            } finally {
-                // Even a failed 'up' may have started some: stop those at exit too.
-                List<String> now = script.running();
-                for (String name : missing) {
-                    if (now.contains(name)) {
-                        startedHere.add(name);
-                    }
-                }
-                installStopHook(script);
-            }
-        }
-        return new LocalInfra(readEnvFile());
-    }
-
-    private static void installStopHook(InfraScript script) {
-        if (hookInstalled || startedHere.isEmpty()) {
-            return;
-        }
-        hookInstalled = true;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            List<String> names;
-            synchronized (LOCK) {
-                names = List.copyOf(startedHere);
-            }
-            if (!names.isEmpty()) {
+        HarnessRegistry registry = HarnessRegistry.instance(script);
+        registry.withLock(() -> {
+            registry.registerThisJvm();
+            if (!script.running().containsAll(wanted)) {
                 List<String> args = new ArrayList<>();
-                args.add("down");
-                args.addAll(names);
+                args.add("up");
+                args.addAll(optional);
+                // Whatever 'up' starts (also when it fails half-way) is stopped when the last JVM
+                // using the harness exits.
                 try {
-                    script.run(args.toArray(String[]::new));
-                } catch (RuntimeException e) {
-                    System.err.println("lifeboat: could not stop " + names + ": " + e.getMessage());
+                    registry.recordStarted(script.runRecordingStarted(args.toArray(String[]::new)));
+                } catch (InfraScript.StartFailedException e) {
+                    registry.recordStarted(e.started());
+                    throw e;
                 }
             }
-        }, "lifeboat-infra-down"));
+        });
+        return new LocalInfra(readEnvFile());
     }
 
     private static Map<String, String> readEnvFile() {

@@ -77,4 +77,23 @@ class InfraScriptTest {
                 """);
         assertEquals(java.util.List.of("kafka"), new InfraScript(dir).running());
     }
+
+    @Test
+    void reportsTheServersTheScriptStarted(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("dev"));
+        Files.writeString(dir.resolve("dev/infra.sh"),
+                "printf 'kafka\\nkms\\n' >> \"$LIFEBOAT_INFRA_STARTED_FILE\"\n");
+        assertEquals(java.util.List.of("kafka", "kms"), new InfraScript(dir).runRecordingStarted("up"));
+    }
+
+    @Test
+    void aFailedStartStillReportsWhatItStarted(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("dev"));
+        Files.writeString(dir.resolve("dev/infra.sh"),
+                "echo kafka >> \"$LIFEBOAT_INFRA_STARTED_FILE\"\necho 'lifeboat infra: s3proxy failed' >&2\nexit 1\n");
+        InfraScript.StartFailedException e = assertThrows(InfraScript.StartFailedException.class,
+                () -> new InfraScript(dir).runRecordingStarted("up"));
+        assertEquals(java.util.List.of("kafka"), e.started());
+        assertTrue(e.getMessage().endsWith("lifeboat infra: s3proxy failed"), e.getMessage());
+    }
 }

@@ -12,6 +12,9 @@ public enum Magic {
     JOURNAL("LBJN"),
     PACK_TRAILER("LBPT"),
     KEY_SLOT("LBKS"),
+    PRUNE_CANDIDATE("LBPC"),
+    MAINTENANCE_CLAIM("LBML"),
+    BACKUP_SESSION("LBBS"),
     PACK_END("LBP1");
 
     private final byte[] bytes;

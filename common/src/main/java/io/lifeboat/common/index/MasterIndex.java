@@ -3,6 +3,8 @@ package io.lifeboat.common.index;
 import io.lifeboat.common.pack.PackEntry;
 import io.lifeboat.common.pack.PackId;
 import io.lifeboat.common.repository.BlobId;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,6 +32,55 @@ public final class MasterIndex {
                 duplicates.incrementAndGet();
             }
         }
+    }
+
+    /**
+     * Adds a pack whose copies of its blobs take precedence over those already known: maintenance
+     * copied them there because the old pack is going away.
+     */
+    public void addPreferred(IndexFile.PackRecord pack) {
+        packs.putIfAbsent(pack.id(), pack.length());
+        for (PackEntry e : pack.entries()) {
+            blobs.put(e.id(), new Location(pack.id(), e));
+        }
+    }
+
+    /**
+     * Forgets several packs and their blobs in one scan, returning the records of those that held
+     * blobs here (entries in pack order).
+     */
+    public List<IndexFile.PackRecord> removePacks(java.util.Set<PackId> gone) {
+        if (gone.isEmpty()) {
+            return List.of();
+        }
+        Map<PackId, Long> lengths = new java.util.HashMap<>();
+        for (PackId p : gone) {
+            Long length = packs.remove(p);
+            if (length != null) {
+                lengths.put(p, length);
+            }
+        }
+        Map<PackId, List<PackEntry>> entries = new java.util.HashMap<>();
+        blobs.entrySet().removeIf(e -> {
+            PackId p = e.getValue().pack();
+            if (!gone.contains(p)) {
+                return false;
+            }
+            synchronized (entries) {
+                entries.computeIfAbsent(p, k -> new ArrayList<>()).add(e.getValue().entry());
+            }
+            return true;
+        });
+        List<IndexFile.PackRecord> out = new ArrayList<>();
+        entries.forEach((p, list) -> {
+            list.sort((a, b) -> Integer.compare(a.offset(), b.offset()));
+            out.add(new IndexFile.PackRecord(p, lengths.getOrDefault(p, 0L), list));
+        });
+        return out;
+    }
+
+    public boolean containsPack(PackId pack) {
+        return packs.containsKey(pack);
     }
 
     public Location get(BlobId id) {

@@ -10,15 +10,19 @@ import io.lifeboat.common.keys.Keyring;
 import io.lifeboat.common.keys.ScryptParams;
 import io.lifeboat.common.keys.MasterKeys;
 import io.lifeboat.common.pack.BlobCodec;
+import io.lifeboat.common.pack.PackEntry;
 import io.lifeboat.common.pack.PackId;
+import io.lifeboat.common.pack.PackReader;
 import io.lifeboat.common.pack.PackWriter;
 import io.lifeboat.common.store.ObjectKind;
 import io.lifeboat.common.store.ObjectNotFoundException;
 import io.lifeboat.common.store.ObjectStore;
 import io.lifeboat.common.store.PutOptions;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -26,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -49,6 +54,14 @@ import java.util.regex.Pattern;
  * for upload; beyond that {@link #saveBlob} blocks, so memory stays bounded whatever the input.
  * An index file is written every {@value #INDEX_EVERY_PACKS} packs and at each flush, so the
  * packs of a killed run are found by the next run's dedup.
+ *
+ * <p>Prune safety (docs/design/prune.md): packs named by {@code prune/} candidates at open are
+ * invisible to dedup (their blobs count as absent; they stay readable for loads). At its first
+ * {@link #saveBlob} (or commit) a writing session writes a {@code locks/backup-*} marker and
+ * re-lists the candidates; prune defers deleting candidates while such a marker is live. Before writing a
+ * manifest, the session re-lists candidates and copies the blobs of every pack it deduplicated
+ * against or wrote that has become a candidate since into a new pack of its own, and fails if such
+ * a pack is already gone, so a snapshot never references a pack prune may delete.
  */
 public final class PackRepository implements Repository {
     static final int INDEX_EVERY_PACKS = 4;
@@ -62,6 +75,18 @@ public final class PackRepository implements Repository {
     private final Keyring keyring;
     private final BlobCodec codec;
     private final MasterIndex index = new MasterIndex();
+    /** Blobs of prune-candidate packs: readable, never deduplicated against. */
+    private final MasterIndex candidateIndex = new MasterIndex();
+    private final Set<PackId> knownCandidates = ConcurrentHashMap.newKeySet();
+    /** Packs this session deduplicated against or wrote: a snapshot of it may reference them. */
+    private final Set<PackId> referencedPacks = ConcurrentHashMap.newKeySet();
+    private final Object sessionLock = new Object();
+    private volatile String sessionKey;
+    private volatile Instant sessionStarted;
+    private volatile Instant lastHeartbeat;
+    private final Set<String> loadedIndexFiles = ConcurrentHashMap.newKeySet();
+    private final Clock clock;
+    private final MaintenanceRecords records;
     private final OpenOptions options;
     private final List<String> corruptIndexFiles = Collections.synchronizedList(new ArrayList<>());
     private final ConcurrentHashMap<BlobId, Boolean> pending = new ConcurrentHashMap<>();
@@ -85,6 +110,8 @@ public final class PackRepository implements Repository {
         this.config = config;
         this.keyring = keyring;
         this.options = options;
+        this.clock = options.clock();
+        this.records = new MaintenanceRecords(keys);
         this.codec = new BlobCodec(keyring, keys.blobIdMac(), config.compression(), config.compressionLevel());
         this.inFlight = new Semaphore(options.packsInFlight());
         AtomicInteger n = new AtomicInteger();
@@ -119,13 +146,28 @@ public final class PackRepository implements Repository {
     }
 
     private void loadIndex() {
+        for (String key : listKeys(store, RepositoryLayout.PRUNE)) {
+            PackId candidate = RepositoryLayout.packIdOfCandidate(key);
+            if (candidate != null) {
+                knownCandidates.add(candidate);
+            }
+        }
+        refreshIndex();
+    }
+
+    /**
+     * Loads the index files written since open (or the last refresh), so blobs committed by other
+     * sessions since become loadable. Maintenance calls it after listing snapshots.
+     */
+    public void refreshIndex() {
         List<String> indexKeys = listKeys(store, RepositoryLayout.INDEX);
+        indexKeys.removeIf(k -> !loadedIndexFiles.add(k));
         parallel(indexKeys, key -> {
             try {
                 byte[] b = store.get(key);
                 checkContentId(RepositoryLayout.INDEX, key, b);
                 for (IndexFile.PackRecord p : IndexFile.open(b, keys.metadataKey(), key)) {
-                    index.add(p);
+                    (knownCandidates.contains(p.id()) ? candidateIndex : index).add(p);
                 }
             } catch (CorruptObjectException | ObjectNotFoundException e) {
                 // Skipping costs only dedup (the blobs are stored again); `check` reports it.
@@ -154,17 +196,21 @@ public final class PackRepository implements Repository {
 
     @Override
     public boolean contains(BlobId id) {
-        return index.contains(id) || pending.containsKey(id);
+        // No marker here: read-only users (check, diff) call this too. A backup that relies on
+        // contains() alone is still safe: its packs are remembered and checked at commit.
+        checkOpen();
+        return deduplicated(id) || pending.containsKey(id);
     }
 
     @Override
     public boolean saveBlob(BlobType type, BlobId id, byte[] data, int offset, int length) {
         checkOpen();
         rethrowUploadFailure();
-        if (index.contains(id) || pending.putIfAbsent(id, Boolean.TRUE) != null) {
+        beginSession();
+        if (deduplicated(id) || pending.putIfAbsent(id, Boolean.TRUE) != null) {
             return false;
         }
-        if (index.contains(id)) {
+        if (deduplicated(id)) {
             // An upload moved it from pending to the index between the two checks above.
             pending.remove(id);
             return false;
@@ -176,6 +222,21 @@ public final class PackRepository implements Repository {
             pending.remove(id);
             throw e;
         }
+        addEncoded(encoded);
+        return true;
+    }
+
+    /** True if the index holds the blob; remembers its pack, which a snapshot may now reference. */
+    private boolean deduplicated(BlobId id) {
+        MasterIndex.Location loc = index.get(id);
+        if (loc == null) {
+            return false;
+        }
+        referencedPacks.add(loc.pack());
+        return true;
+    }
+
+    private void addEncoded(BlobCodec.EncodedBlob encoded) {
         PackWriter full = null;
         synchronized (packLock) {
             writer.add(encoded);
@@ -188,7 +249,6 @@ public final class PackRepository implements Repository {
         if (full != null) {
             submit(full);
         }
-        return true;
     }
 
     @Override
@@ -198,6 +258,9 @@ public final class PackRepository implements Repository {
         if (loc == null && pending.containsKey(id)) {
             flush();
             loc = index.get(id);
+        }
+        if (loc == null) {
+            loc = candidateIndex.get(id);
         }
         if (loc == null) {
             throw new RepositoryException("blob " + id.hex() + " is not in the repository's index");
@@ -228,15 +291,22 @@ public final class PackRepository implements Repository {
         awaitUploads();
         rethrowUploadFailure();
         writeIndex(true);
+        heartbeat();
     }
 
     @Override
     public Snapshot commitSnapshot(SnapshotSpec spec) {
+        checkOpen();
+        beginSession();
+        deduplicated(spec.root());
         flush();
+        if (protectReferencedPacks()) {
+            flush();
+        }
         if (!index.contains(spec.root())) {
             throw new RepositoryException("snapshot root blob " + spec.root().shortHex() + " is not stored; save it before committing");
         }
-        ManifestCodec.Encoded m = ManifestCodec.encode(spec, Instant.now(), keys.metadataKey(), keys.signer());
+        ManifestCodec.Encoded m = ManifestCodec.encode(spec, clock.instant(), keys.metadataKey(), keys.signer());
         String key = RepositoryLayout.snapshot(m.id());
         store.put(key, m.bytes(), PutOptions.of(ObjectKind.METADATA));
         snapshotCache.put(m.id(), m.snapshot());
@@ -333,6 +403,129 @@ public final class PackRepository implements Repository {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        String marker = sessionKey;
+        if (marker != null) {
+            try {
+                store.delete(marker);
+            } catch (RuntimeException e) {
+                // A marker left behind only delays prune until it goes stale; closing must not fail.
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- prune safety
+
+    /**
+     * Writes this session's backup marker and re-lists prune candidates, once, before the first
+     * dedup decision: a candidate written after the listing is younger than the marker, so prune
+     * defers deleting it while the marker is live.
+     */
+    private void beginSession() {
+        if (sessionKey != null) {
+            return;
+        }
+        synchronized (sessionLock) {
+            if (sessionKey != null) {
+                return;
+            }
+            Instant now = clock.instant();
+            String key = RepositoryLayout.backupSession(HexFormat.of().formatHex(AesGcm.randomBytes(8)));
+            store.put(key, records.encode(new MaintenanceRecords.BackupSession(options.actor(), now, now)), PutOptions.of(ObjectKind.METADATA));
+            sessionStarted = now;
+            lastHeartbeat = now;
+            refreshCandidates();
+            sessionKey = key;
+        }
+    }
+
+    private void heartbeat() {
+        String key = sessionKey;
+        if (key != null) {
+            lastHeartbeat = clock.instant();
+            store.put(key, records.encode(new MaintenanceRecords.BackupSession(options.actor(), sessionStarted, clock.instant())),
+                PutOptions.of(ObjectKind.METADATA));
+        }
+    }
+
+    /** Lists {@code prune/} and hides the blobs of packs that became candidates from dedup. */
+    private void refreshCandidates() {
+        Set<PackId> fresh = new java.util.HashSet<>();
+        for (String key : listKeys(store, RepositoryLayout.PRUNE)) {
+            PackId candidate = RepositoryLayout.packIdOfCandidate(key);
+            if (candidate != null && knownCandidates.add(candidate)) {
+                fresh.add(candidate);
+            }
+        }
+        for (IndexFile.PackRecord moved : index.removePacks(fresh)) {
+            candidateIndex.add(moved);
+        }
+    }
+
+    /**
+     * The commit-time half of prune safety: every pack this session may reference must exist and
+     * not be a candidate; the blobs of one that became a candidate are copied (verified, still
+     * encrypted) into this session's packs while it still exists.
+     *
+     * @return true if blobs were copied and must be flushed
+     */
+    private boolean protectReferencedPacks() {
+        refreshCandidates();
+        List<PackId> toCopy = new ArrayList<>();
+        List<PackId> toCheck = new ArrayList<>();
+        for (PackId p : referencedPacks) {
+            (knownCandidates.contains(p) ? toCopy : toCheck).add(p);
+        }
+        if (toCheck.size() > 256) {
+            // one listing is cheaper than thousands of HEAD requests
+            Set<String> stored = new java.util.HashSet<>(listKeys(store, RepositoryLayout.DATA));
+            for (PackId p : toCheck) {
+                if (!stored.contains(RepositoryLayout.pack(p))) {
+                    throw deletedWhileRunning(RepositoryLayout.pack(p));
+                }
+            }
+        } else {
+            parallel(toCheck, p -> {
+                if (!store.exists(RepositoryLayout.pack(p))) {
+                    throw deletedWhileRunning(RepositoryLayout.pack(p));
+                }
+                return null;
+            });
+        }
+        boolean copied = false;
+        for (PackId p : toCopy) {
+            copied |= copyBlobsOf(p);
+            referencedPacks.remove(p);
+        }
+        return copied;
+    }
+
+    private boolean copyBlobsOf(PackId pack) {
+        String key = RepositoryLayout.pack(pack);
+        byte[] bytes;
+        try {
+            bytes = store.get(key);
+        } catch (ObjectNotFoundException e) {
+            throw deletedWhileRunning(key);
+        }
+        if (!pack.matches(Sha256.hash(bytes))) {
+            throw new CorruptObjectException(key + " is corrupt: content does not match its id");
+        }
+        boolean copied = false;
+        for (PackEntry e : PackReader.entries(bytes, keys.metadataKey(), key)) {
+            if (index.contains(e.id()) || pending.putIfAbsent(e.id(), Boolean.TRUE) != null) {
+                continue; // a live copy exists elsewhere
+            }
+            codec.decode(e, bytes, e.offset(), e.length(), key);
+            byte[] stored = Arrays.copyOfRange(bytes, e.offset(), e.offset() + e.length());
+            addEncoded(new BlobCodec.EncodedBlob(e.type(), e.id(), stored, e.rawLength(), e.compression(), e.epoch()));
+            copied = true;
+        }
+        return copied;
+    }
+
+    private static RepositoryException deletedWhileRunning(String key) {
+        return new RepositoryException("pack " + key + " that this backup deduplicated against was deleted by prune while the backup ran;"
+            + " nothing was committed: run the backup again");
     }
 
     // ---------------------------------------------------------------- beyond the facade
@@ -484,6 +677,75 @@ public final class PackRepository implements Repository {
         return index;
     }
 
+    // ---------------------------------------------------------------- for maintenance
+
+    /** The clock of this session (manifests, journal, markers). */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Who acts in this session, as recorded in journal entries. */
+    public String actor() {
+        return options.actor();
+    }
+
+    /** Codec of prune candidates, lease claims and backup-session markers under this repository's keys. */
+    public MaintenanceRecords maintenanceRecords() {
+        return records;
+    }
+
+    /** Parses and authenticates the trailer of a whole pack held in memory. */
+    public List<PackEntry> readPackEntries(byte[] pack, String key) {
+        return PackReader.entries(pack, keys.metadataKey(), key);
+    }
+
+    /** Decodes and verifies one stored blob of a pack held in memory. */
+    public byte[] decodeBlob(PackEntry entry, byte[] pack, String key) {
+        return codec.decode(entry, pack, entry.offset(), entry.length(), key);
+    }
+
+    /** Seals a pack of already-encoded blobs (repack copies blobs without re-encrypting them). */
+    public PackWriter.FinishedPack finishPack(PackWriter writer) {
+        return writer.finish(keys.metadataKey());
+    }
+
+    /**
+     * Writes an index file naming {@code packs} and returns its key. This session then loads
+     * their blobs from these packs, which maintenance writes to replace others.
+     */
+    public String writeIndexFile(List<IndexFile.PackRecord> packs) {
+        byte[] sealed = IndexFile.seal(packs, keys.metadataKey());
+        String key = RepositoryLayout.index(Sha256.hex(sealed));
+        store.put(key, sealed, PutOptions.of(ObjectKind.METADATA));
+        loadedIndexFiles.add(key);
+        for (IndexFile.PackRecord p : packs) {
+            if (knownCandidates.contains(p.id())) {
+                candidateIndex.add(p);
+            } else {
+                index.addPreferred(p);
+            }
+        }
+        return key;
+    }
+
+    /** Forgets packs that maintenance deleted, so this session no longer loads from them. */
+    public void forgetPacks(Set<PackId> gone) {
+        index.removePacks(gone);
+        candidateIndex.removePacks(gone);
+    }
+
+    /**
+     * Reads and verifies one index file.
+     *
+     * @throws CorruptObjectException if it does not match its name or fails to decrypt
+     * @throws ObjectNotFoundException if it is gone
+     */
+    public List<IndexFile.PackRecord> readIndexFile(String key) {
+        byte[] b = store.get(key);
+        checkContentId(RepositoryLayout.INDEX, key, b);
+        return IndexFile.open(b, keys.metadataKey(), key);
+    }
+
     MasterKeys keys() {
         return keys;
     }
@@ -522,6 +784,7 @@ public final class PackRepository implements Repository {
     private void upload(PackWriter full) {
         PackWriter.FinishedPack pack = full.finish(keys.metadataKey());
         String key = RepositoryLayout.pack(pack.id());
+        referencedPacks.add(pack.id());
         store.put(key, pack.bytes(), PutOptions.of(ObjectKind.PACK));
         IndexFile.PackRecord record = new IndexFile.PackRecord(pack.id(), pack.bytes().length, pack.entries());
         index.add(record);
@@ -553,6 +816,11 @@ public final class PackRepository implements Repository {
             String key = RepositoryLayout.index(Sha256.hex(sealed));
             store.put(key, sealed, PutOptions.of(ObjectKind.METADATA));
             writtenKeys.add(key);
+            loadedIndexFiles.add(key);
+            Instant beat = lastHeartbeat;
+            if (beat != null && clock.instant().isAfter(beat.plusSeconds(60))) {
+                heartbeat(); // a long backup stays visibly alive to prune between flushes
+            }
         } catch (RuntimeException e) {
             synchronized (indexLock) {
                 unindexed.addAll(0, batch);

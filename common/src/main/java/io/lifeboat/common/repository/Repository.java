@@ -32,7 +32,11 @@ public interface Repository extends AutoCloseable {
         return blobId(data, 0, data.length);
     }
 
-    /** True if a blob with this id is stored (committed by any run) or pending in this session. */
+    /**
+     * True if a blob with this id is stored (committed by any run) or pending in this session, in
+     * the sense of dedup: blobs held only by packs prune has marked for deletion count as absent
+     * (store them again); they still load. A snapshot may reference a blob this returned true for.
+     */
     boolean contains(BlobId id);
 
     /**

@@ -26,11 +26,15 @@ public final class RepositoryLayout {
     public static final String HOLDS = "holds/";
     /** Reserved for audit-log checkpoints. */
     public static final String AUDIT = "audit/";
-    /** Reserved for the maintenance lease. */
+    /** The maintenance lease claims and backup-session markers (section 14). */
     public static final String LOCKS = "locks/";
+    /** Prefix of the maintenance lease claims: {@code locks/maintenance-<token>-<random>}. */
+    public static final String MAINTENANCE_CLAIMS = LOCKS + "maintenance-";
+    /** Prefix of the backup-session markers: {@code locks/backup-<random>}. */
+    public static final String BACKUP_SESSIONS = LOCKS + "backup-";
     /** Reserved for job markers. */
     public static final String JOBS = "jobs/";
-    /** Reserved for prune candidates of the two-phase prune. */
+    /** Candidates of the two-phase prune: {@code prune/<pack id>} (section 13). */
     public static final String PRUNE = "prune/";
 
     private static final DateTimeFormatter JOURNAL_TIME =
@@ -76,6 +80,56 @@ public final class RepositoryLayout {
 
     public static String journal(Instant time, String randomHex) {
         return JOURNAL + JOURNAL_TIME.format(time) + "-" + randomHex;
+    }
+
+    /** The prune-candidate record of a pack. */
+    public static String pruneCandidate(PackId id) {
+        return PRUNE + id.hex();
+    }
+
+    /** The pack a {@code prune/} key names, or null if the key is not a well-formed candidate key. */
+    public static PackId packIdOfCandidate(String key) {
+        if (!key.startsWith(PRUNE) || key.length() != PRUNE.length() + 64) {
+            return null;
+        }
+        try {
+            PackId id = PackId.parse(key.substring(PRUNE.length()));
+            return key.equals(pruneCandidate(id)) ? id : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /**
+     * A maintenance lease claim. The token is zero-padded to 19 digits so claims sort by token;
+     * the random suffix breaks ties between claims made at the same instant.
+     */
+    public static String maintenanceClaim(long token, String randomHex) {
+        if (token < 0) {
+            throw new IllegalArgumentException("fencing token must not be negative");
+        }
+        return MAINTENANCE_CLAIMS + String.format("%019d", token) + "-" + randomHex;
+    }
+
+    /** The fencing token a claim key carries, or -1 if the key is not a well-formed claim key. */
+    public static long tokenOfClaim(String key) {
+        if (!key.startsWith(MAINTENANCE_CLAIMS) || key.length() < MAINTENANCE_CLAIMS.length() + 21) {
+            return -1;
+        }
+        String digits = key.substring(MAINTENANCE_CLAIMS.length(), MAINTENANCE_CLAIMS.length() + 19);
+        if (!digits.chars().allMatch(Character::isDigit) || key.charAt(MAINTENANCE_CLAIMS.length() + 19) != '-') {
+            return -1;
+        }
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** A backup session's marker. */
+    public static String backupSession(String randomHex) {
+        return BACKUP_SESSIONS + randomHex;
     }
 
     public static String walSegment(String cluster, String name) {

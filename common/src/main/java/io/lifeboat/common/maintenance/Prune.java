@@ -1,0 +1,499 @@
+package io.lifeboat.common.maintenance;
+
+import io.lifeboat.common.crypto.Sha256;
+import io.lifeboat.common.index.IndexFile;
+import io.lifeboat.common.pack.BlobCodec;
+import io.lifeboat.common.pack.PackEntry;
+import io.lifeboat.common.pack.PackId;
+import io.lifeboat.common.pack.PackWriter;
+import io.lifeboat.common.repository.BlobId;
+import io.lifeboat.common.repository.CorruptObjectException;
+import io.lifeboat.common.repository.JournalEntry;
+import io.lifeboat.common.repository.MaintenanceRecords;
+import io.lifeboat.common.repository.MaintenanceRecords.BackupSession;
+import io.lifeboat.common.repository.MaintenanceRecords.PruneCandidate;
+import io.lifeboat.common.repository.PackRepository;
+import io.lifeboat.common.repository.RepositoryException;
+import io.lifeboat.common.repository.RepositoryLayout;
+import io.lifeboat.common.repository.Snapshot;
+import io.lifeboat.common.repository.SnapshotId;
+import io.lifeboat.common.repository.UnsupportedFormatException;
+import io.lifeboat.common.store.ObjectInfo;
+import io.lifeboat.common.store.ObjectKind;
+import io.lifeboat.common.store.ObjectNotFoundException;
+import io.lifeboat.common.store.ObjectStore;
+import io.lifeboat.common.store.PutOptions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Two-phase prune (docs/design/prune.md). Every run, under the {@link MaintenanceLease}:
+ * <ol>
+ *   <li>walks every snapshot's trees into a compact set of referenced blobs, stopping (changing
+ *       nothing) if any manifest, tree or index file cannot be read;</li>
+ *   <li>assigns each referenced blob to one stored pack, preferring packs that are not
+ *       candidates;</li>
+ *   <li>repacks used packs whose unreferenced bytes exceed the threshold: their live blobs are
+ *       copied (verified, still encrypted) into new packs and indexed, and the old pack becomes a
+ *       candidate;</li>
+ *   <li>records every other unreferenced pack as a candidate {@code prune/<pack>} (phase 1), and
+ *       removes the record of a candidate that is referenced again;</li>
+ *   <li>deletes candidates recorded at least the grace period ago that are still unreferenced,
+ *       unless a live backup session older than the candidate exists or Object Lock forbids it
+ *       (phase 2): new index files first, then the old index files, then the packs, then the
+ *       candidate records, so a killed run leaves work the next run simply finishes.</li>
+ * </ol>
+ *
+ * <p>Memory: 8 bytes + 4 bytes per indexed blob for the per-pack tables plus about 16 bytes per
+ * referenced blob ({@link BlobIdSet}), besides the open repository's own index; packs and index
+ * files are streamed one at a time.
+ *
+ * <p>Threading: one run per call, single-threaded. Errors: {@link MaintenanceLeaseException} when
+ * another run holds the lease; {@link RepositoryException} naming the object when the repository
+ * cannot be pruned safely; store failures propagate (the next run finishes the work).
+ */
+public final class Prune {
+    /** Clocks of backup hosts and the prune host may disagree by this much. */
+    static final Duration CLOCK_SKEW = Duration.ofMinutes(10);
+
+    private final PackRepository repo;
+    private final ObjectStore store;
+    private final PruneOptions options;
+    private final MaintenanceLease lease;
+    private final Instant now;
+    private final MaintenanceRecords records;
+    private final List<String> journalObjects = new ArrayList<>();
+
+    private Prune(PackRepository repo, PruneOptions options, MaintenanceLease lease) {
+        this.repo = repo;
+        this.store = repo.store();
+        this.options = options;
+        this.lease = lease;
+        this.now = repo.clock().instant();
+        this.records = repo.maintenanceRecords();
+    }
+
+    /** Runs prune once; see the class comment. */
+    public static PruneReport run(PackRepository repo, PruneOptions options) {
+        String holder = options.holder() == null ? repo.actor() : options.holder();
+        if (options.dryRun()) {
+            return new Prune(repo, options, null).execute();
+        }
+        try (MaintenanceLease lease = MaintenanceLease.acquire(repo, holder, options.leaseDuration(), options.settle(), options.sleeper())) {
+            return new Prune(repo, options, lease).execute();
+        }
+    }
+
+    /** What prune knows of one pack: its index entries as compact tables and who claims what. */
+    private static final class PackInfo {
+        final PackId id;
+        final long length;
+        final long[] blobKeys;
+        final int[] blobLengths;
+        final BitSet claimedHere;
+        final List<String> indexKeys = new ArrayList<>(1);
+        long usedBytes;
+
+        PackInfo(IndexFile.PackRecord r) {
+            id = r.id();
+            length = r.length();
+            int n = r.entries().size();
+            blobKeys = new long[n];
+            blobLengths = new int[n];
+            claimedHere = new BitSet(n);
+            for (int i = 0; i < n; i++) {
+                blobKeys[i] = BlobIdSet.keyOf(r.entries().get(i).id());
+                blobLengths[i] = r.entries().get(i).length();
+            }
+        }
+
+        boolean used() {
+            return !claimedHere.isEmpty();
+        }
+    }
+
+    private PruneReport execute() {
+        Map<PackId, PruneCandidate> candidates = readCandidates();
+        BlobIdSet used = new BlobIdSet();
+        int snapshots = walkSnapshots(used);
+
+        Map<PackId, Long> stored = new TreeMap<>();
+        store.list(RepositoryLayout.DATA, (ObjectInfo i) -> {
+            PackId id = RepositoryLayout.packIdOf(i.key());
+            if (id != null) {
+                stored.put(id, i.size());
+            }
+        });
+        Map<PackId, PackInfo> indexed = readIndexes();
+        claim(used, indexed, stored, candidates);
+
+        List<BackupSession> liveSessions = new ArrayList<>();
+        List<String> staleSessions = new ArrayList<>();
+        readSessions(liveSessions, staleSessions);
+
+        List<PackInfo> toRepack = new ArrayList<>();
+        List<PackId> toMark = new ArrayList<>();
+        List<PackId> toUnmark = new ArrayList<>();
+        List<PackId> toDelete = new ArrayList<>();
+        Set<PackId> dropFromIndex = new HashSet<>();
+        int waiting = 0;
+        int deferred = 0;
+        int retained = 0;
+        for (Map.Entry<PackId, Long> e : stored.entrySet()) {
+            PackId id = e.getKey();
+            PackInfo info = indexed.get(id);
+            PruneCandidate candidate = candidates.get(id);
+            if (info != null && info.used()) {
+                if (candidate != null) {
+                    toUnmark.add(id);
+                } else if (info.length > 0 && (double) (info.length - info.usedBytes) / info.length > options.repackThreshold()) {
+                    toRepack.add(info);
+                }
+            } else if (candidate == null) {
+                toMark.add(id);
+            } else if (now.isBefore(candidate.since().plus(options.grace()))) {
+                waiting++;
+            } else if (liveSessions.stream().anyMatch(s -> s.started().isBefore(candidate.since().plus(CLOCK_SKEW)))) {
+                deferred++;
+            } else if (!deletableNow(id, info)) {
+                retained++;
+            } else {
+                toDelete.add(id);
+            }
+        }
+        for (PackInfo info : indexed.values()) {
+            if (!stored.containsKey(info.id) && !info.used()) {
+                dropFromIndex.add(info.id); // an index entry of a pack already gone (a killed run, or lost)
+            }
+        }
+        List<PackId> staleRecords = new ArrayList<>();
+        for (PackId id : candidates.keySet()) {
+            if (!stored.containsKey(id)) {
+                staleRecords.add(id);
+            }
+        }
+
+        long freed = 0;
+        for (PackId id : toDelete) {
+            freed += stored.get(id);
+        }
+        if (options.dryRun()) {
+            long blobs = toRepack.stream().mapToLong(p -> p.claimedHere.cardinality()).sum();
+            return new PruneReport(true, 0, snapshots, used.size(), stored.size(), toMark.size() + toRepack.size(), toUnmark.size(),
+                toRepack.size(), blobs, toDelete.size(), freed, 0, waiting, deferred, retained, staleSessions.size(),
+                toDelete.stream().map(RepositoryLayout::pack).toList());
+        }
+
+        lease.verify();
+        long repackedBlobs = repack(toRepack);
+        for (PackInfo p : toRepack) {
+            mark(p.id, p.length, "repacked");
+        }
+        for (PackId id : toMark) {
+            mark(id, stored.get(id), "unused");
+        }
+        for (PackId id : toUnmark) {
+            store.delete(RepositoryLayout.pruneCandidate(id));
+            journalObjects.add(RepositoryLayout.pruneCandidate(id));
+        }
+
+        Set<PackId> gone = new HashSet<>(toDelete);
+        gone.addAll(dropFromIndex);
+        int rewritten = 0;
+        if (!gone.isEmpty()) {
+            lease.verify();
+            rewritten = rewriteIndexes(indexed, gone);
+            for (PackId id : toDelete) {
+                store.delete(RepositoryLayout.pack(id));
+                journalObjects.add(RepositoryLayout.pack(id));
+            }
+            for (PackId id : toDelete) {
+                store.delete(RepositoryLayout.pruneCandidate(id));
+            }
+            repo.forgetPacks(gone);
+        }
+        for (PackId id : staleRecords) {
+            store.delete(RepositoryLayout.pruneCandidate(id));
+        }
+        for (String key : staleSessions) {
+            store.delete(key);
+        }
+
+        PruneReport report = new PruneReport(false, lease.token(), snapshots, used.size(), stored.size(), toMark.size() + toRepack.size(),
+            toUnmark.size(), toRepack.size(), repackedBlobs, toDelete.size(), freed, rewritten, waiting, deferred, retained,
+            staleSessions.size(), toDelete.stream().map(RepositoryLayout::pack).toList());
+        if (!journalObjects.isEmpty()) {
+            Map<String, String> details = new LinkedHashMap<>();
+            details.put("token", Long.toString(lease.token()));
+            details.put("packsDeleted", Integer.toString(report.deleted()));
+            details.put("bytesFreed", Long.toString(report.freedBytes()));
+            details.put("packsMarked", Integer.toString(report.marked()));
+            details.put("packsUnmarked", Integer.toString(report.unmarked()));
+            details.put("packsRepacked", Integer.toString(report.repacked()));
+            details.put("indexFilesRewritten", Integer.toString(rewritten));
+            repo.appendJournal(new JournalEntry("prune", lease.holder(), now, journalObjects, details));
+        }
+        return report;
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    private Map<PackId, PruneCandidate> readCandidates() {
+        Map<PackId, PruneCandidate> out = new HashMap<>();
+        List<String> keys = new ArrayList<>();
+        store.list(RepositoryLayout.PRUNE, i -> keys.add(i.key()));
+        for (String key : keys) {
+            PackId pack = RepositoryLayout.packIdOfCandidate(key);
+            if (pack == null) {
+                continue;
+            }
+            try {
+                out.put(pack, records.decodeCandidate(store.get(key), key));
+            } catch (ObjectNotFoundException e) {
+                // removed since the listing
+            } catch (CorruptObjectException | UnsupportedFormatException e) {
+                // an unverifiable time must not make a pack deletable: its grace period starts now
+                out.put(pack, new PruneCandidate(pack, 0, now, "unverifiable record", 0));
+            }
+        }
+        return out;
+    }
+
+    /** Adds every blob the snapshots reference to {@code used}; stops if anything cannot be read. */
+    private int walkSnapshots(BlobIdSet used) {
+        List<String> keys = new ArrayList<>();
+        store.list(RepositoryLayout.SNAPSHOTS, i -> keys.add(i.key()));
+        keys.sort(null);
+        // Manifests are written after their index files: loading the index files now makes every
+        // listed snapshot's blobs loadable.
+        repo.refreshIndex();
+        BlobIdSet walked = new BlobIdSet();
+        int count = 0;
+        for (String key : keys) {
+            SnapshotId id;
+            try {
+                id = new SnapshotId(RepositoryLayout.nameOf(RepositoryLayout.SNAPSHOTS, key));
+            } catch (IllegalArgumentException e) {
+                throw refuse(key + " has a malformed name");
+            }
+            Snapshot s;
+            try {
+                s = repo.loadSnapshot(id);
+            } catch (CorruptObjectException | UnsupportedFormatException e) {
+                throw refuse(e.getMessage());
+            } catch (RepositoryException e) {
+                if (!store.exists(key)) {
+                    continue; // forgotten while we listed
+                }
+                throw refuse(e.getMessage());
+            }
+            count++;
+            used.add(s.root());
+            Deque<BlobId> todo = new ArrayDeque<>();
+            if (walked.add(s.root())) {
+                todo.push(s.root());
+            }
+            while (!todo.isEmpty()) {
+                BlobId tree = todo.pop();
+                byte[] plain;
+                try {
+                    plain = repo.loadBlob(tree);
+                } catch (RepositoryException e) {
+                    throw refuse("tree " + tree.shortHex() + " of snapshot " + id.hex() + " cannot be read: " + e.getMessage());
+                }
+                try {
+                    options.trees().references(tree, plain, used::add, sub -> {
+                        used.add(sub);
+                        if (walked.add(sub)) {
+                            todo.push(sub);
+                        }
+                    });
+                } catch (RepositoryException e) {
+                    throw refuse(e.getMessage() + " (in snapshot " + id.hex() + ")");
+                }
+            }
+        }
+        return count;
+    }
+
+    private Map<PackId, PackInfo> readIndexes() {
+        List<String> keys = new ArrayList<>();
+        store.list(RepositoryLayout.INDEX, i -> keys.add(i.key()));
+        keys.sort(null);
+        Map<PackId, PackInfo> out = new HashMap<>();
+        for (String key : keys) {
+            List<IndexFile.PackRecord> packs;
+            try {
+                packs = repo.readIndexFile(key);
+            } catch (ObjectNotFoundException e) {
+                continue;
+            } catch (RepositoryException e) {
+                throw refuse(e.getMessage());
+            }
+            for (IndexFile.PackRecord r : packs) {
+                out.computeIfAbsent(r.id(), k -> new PackInfo(r)).indexKeys.add(key);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Gives each referenced blob to one stored pack: non-candidates first, so a blob copied out of
+     * a candidate (by a backup's commit or by repack) leaves the candidate unreferenced.
+     */
+    private static void claim(BlobIdSet used, Map<PackId, PackInfo> indexed, Map<PackId, Long> stored, Map<PackId, PruneCandidate> candidates) {
+        List<PackInfo> order = new ArrayList<>();
+        for (PackInfo p : new TreeMap<>(indexed).values()) {
+            if (stored.containsKey(p.id) && !candidates.containsKey(p.id)) {
+                order.add(p);
+            }
+        }
+        for (PackInfo p : new TreeMap<>(indexed).values()) {
+            if (stored.containsKey(p.id) && candidates.containsKey(p.id)) {
+                order.add(p);
+            }
+        }
+        for (PackInfo p : order) {
+            for (int i = 0; i < p.blobKeys.length; i++) {
+                if (used.claim(p.blobKeys[i])) {
+                    p.claimedHere.set(i);
+                    p.usedBytes += p.blobLengths[i];
+                }
+            }
+        }
+        int missing = used.unclaimed();
+        if (missing > 0) {
+            throw refuse(missing + " blobs referenced by snapshots are in no stored, indexed pack; run check");
+        }
+    }
+
+    private void readSessions(List<BackupSession> live, List<String> stale) {
+        List<ObjectInfo> markers = new ArrayList<>();
+        store.list(RepositoryLayout.BACKUP_SESSIONS, markers::add);
+        for (ObjectInfo i : markers) {
+            BackupSession s;
+            try {
+                s = records.decodeSession(store.get(i.key()), i.key());
+            } catch (ObjectNotFoundException e) {
+                continue;
+            } catch (CorruptObjectException | UnsupportedFormatException e) {
+                // unverifiable: live (and older than everything) until the store says it is old
+                s = new BackupSession("?", Instant.EPOCH, i.lastModified() == null ? now : i.lastModified());
+            }
+            if (now.isAfter(s.heartbeat().plus(options.sessionStaleAfter()))) {
+                stale.add(i.key());
+            } else {
+                live.add(s);
+            }
+        }
+    }
+
+    private boolean deletableNow(PackId id, PackInfo info) {
+        if (!options.retentionLock().deletableNow(RepositoryLayout.pack(id), now)) {
+            return false;
+        }
+        return info == null || info.indexKeys.stream().allMatch(k -> options.retentionLock().deletableNow(k, now));
+    }
+
+    // ---------------------------------------------------------------- changing
+
+    private void mark(PackId id, long length, String reason) {
+        String key = RepositoryLayout.pruneCandidate(id);
+        store.put(key, records.encode(new PruneCandidate(id, length, now, reason, lease.token())), PutOptions.of(ObjectKind.METADATA));
+        journalObjects.add(key);
+    }
+
+    /** Copies the claimed blobs of each pack into new packs and indexes them; returns the blob count. */
+    private long repack(List<PackInfo> packs) {
+        if (packs.isEmpty()) {
+            return 0;
+        }
+        lease.verify();
+        long target = repo.config().packSizeTarget();
+        PackWriter writer = new PackWriter();
+        List<IndexFile.PackRecord> written = new ArrayList<>();
+        long blobs = 0;
+        for (PackInfo p : packs) {
+            String key = RepositoryLayout.pack(p.id);
+            byte[] bytes = store.get(key);
+            if (!p.id.matches(Sha256.hash(bytes))) {
+                throw refuse(key + " is corrupt: content does not match its id");
+            }
+            Set<Long> keep = new HashSet<>();
+            p.claimedHere.stream().forEach(i -> keep.add(p.blobKeys[i]));
+            for (PackEntry e : repo.readPackEntries(bytes, key)) {
+                if (!keep.remove(BlobIdSet.keyOf(e.id()))) {
+                    continue;
+                }
+                repo.decodeBlob(e, bytes, key); // never copy a damaged blob over a good one
+                writer.add(new BlobCodec.EncodedBlob(e.type(), e.id(), Arrays.copyOfRange(bytes, e.offset(), e.offset() + e.length()),
+                    e.rawLength(), e.compression(), e.epoch()));
+                blobs++;
+                if (writer.size() >= target) {
+                    written.add(upload(writer));
+                }
+            }
+            if (!keep.isEmpty()) {
+                throw refuse(key + " is corrupt: its trailer lacks blobs its index names");
+            }
+        }
+        if (!writer.isEmpty()) {
+            written.add(upload(writer));
+        }
+        journalObjects.add(repo.writeIndexFile(written));
+        return blobs;
+    }
+
+    private IndexFile.PackRecord upload(PackWriter writer) {
+        PackWriter.FinishedPack pack = repo.finishPack(writer);
+        String key = RepositoryLayout.pack(pack.id());
+        store.put(key, pack.bytes(), PutOptions.of(ObjectKind.PACK));
+        journalObjects.add(key);
+        return new IndexFile.PackRecord(pack.id(), pack.bytes().length, pack.entries());
+    }
+
+    /** Replaces every index file naming a pack in {@code gone}: the new file first, then the old one goes. */
+    private int rewriteIndexes(Map<PackId, PackInfo> indexed, Set<PackId> gone) {
+        Set<String> affected = new LinkedHashSet<>();
+        for (PackId id : gone) {
+            PackInfo info = indexed.get(id);
+            if (info != null) {
+                affected.addAll(info.indexKeys);
+            }
+        }
+        int rewritten = 0;
+        for (String key : affected) {
+            List<IndexFile.PackRecord> records;
+            try {
+                records = repo.readIndexFile(key);
+            } catch (ObjectNotFoundException e) {
+                continue;
+            }
+            List<IndexFile.PackRecord> remaining = records.stream().filter(r -> !gone.contains(r.id())).toList();
+            if (!remaining.isEmpty()) {
+                journalObjects.add(repo.writeIndexFile(remaining));
+            }
+            store.delete(key);
+            journalObjects.add(key);
+            rewritten++;
+        }
+        return rewritten;
+    }
+
+    private static RepositoryException refuse(String reason) {
+        return new RepositoryException("refusing to prune, nothing was deleted: " + reason);
+    }
+}
