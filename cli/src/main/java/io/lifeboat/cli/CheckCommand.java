@@ -6,7 +6,6 @@ import io.lifeboat.common.repository.Snapshot;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -89,9 +88,5 @@ final class CheckCommand extends RepoCommand {
             throw new CliException("--read-data-subset needs a percentage between 0 and 100, such as 5%, got '"
                 + s + "'", ExitCodes.USAGE);
         }
-    }
-
-    static String percent(double d) {
-        return String.format(Locale.ROOT, "%.1f%%", d * 100);
     }
 }

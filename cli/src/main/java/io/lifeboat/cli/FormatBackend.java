@@ -12,7 +12,13 @@ import io.lifeboat.common.repository.Repository;
 import io.lifeboat.common.repository.RepositoryChecker;
 import io.lifeboat.common.repository.RepositoryLayout;
 import io.lifeboat.common.store.ObjectStore;
+import io.lifeboat.common.store.decorator.RetryPolicy;
+import io.lifeboat.common.store.decorator.RetryingObjectStore;
 import io.lifeboat.common.store.local.LocalObjectStore;
+import io.lifeboat.common.store.s3.S3Credentials;
+import io.lifeboat.common.store.s3.S3ObjectStore;
+import io.lifeboat.common.store.s3.S3StoreConfig;
+import java.net.URI;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,10 +28,25 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 
-/** The production backend: repository format v1 ({@link Repositories}) on a local directory. */
+/**
+ * The production backend: repository format v1 ({@link Repositories}) on a local directory or an
+ * S3 bucket. S3 settings come from the environment: {@code LIFEBOAT_S3_ENDPOINT} (for servers other
+ * than AWS; implies path-style addressing), {@code LIFEBOAT_S3_REGION} (else {@code AWS_REGION},
+ * else {@code us-east-1}), {@code LIFEBOAT_S3_ACCESS_KEY} and {@code LIFEBOAT_S3_SECRET_KEY} (else
+ * the AWS SDK's default credential chain). S3 calls are retried with backoff on transient errors.
+ */
 final class FormatBackend implements RepositoryBackend {
+    private final Map<String, String> env;
 
-    private static ObjectStore store(RepositoryLocation location, boolean create) {
+    FormatBackend(Map<String, String> env) {
+        this.env = env;
+    }
+
+    FormatBackend() {
+        this(System.getenv());
+    }
+
+    private ObjectStore store(RepositoryLocation location, boolean create) {
         return switch (location) {
             case RepositoryLocation.Local l -> {
                 if (!create && !Files.isDirectory(l.path())) {
@@ -34,9 +55,36 @@ final class FormatBackend implements RepositoryBackend {
                 }
                 yield new LocalObjectStore(l.path());
             }
-            case RepositoryLocation.S3 s -> throw new CliException("s3 repositories are not supported by this "
-                + "build of the CLI yet; use a local directory", ExitCodes.USAGE);
+            case RepositoryLocation.S3 s -> new RetryingObjectStore(S3ObjectStore.open(s3Config(s)), RetryPolicy.DEFAULT);
         };
+    }
+
+    private S3StoreConfig s3Config(RepositoryLocation.S3 s) {
+        String region = first(env.get("LIFEBOAT_S3_REGION"), env.get("AWS_REGION"), "us-east-1");
+        S3StoreConfig.Builder b = S3StoreConfig.builder(region, s.bucket()).keyPrefix(s.prefix());
+        String endpoint = env.get("LIFEBOAT_S3_ENDPOINT");
+        if (endpoint != null && !endpoint.isBlank()) {
+            try {
+                b.endpoint(URI.create(endpoint.strip())).pathStyle(true);
+            } catch (IllegalArgumentException e) {
+                throw new CliException("LIFEBOAT_S3_ENDPOINT is not a URL: " + endpoint, ExitCodes.USAGE);
+            }
+        }
+        String access = env.get("LIFEBOAT_S3_ACCESS_KEY");
+        String secret = env.get("LIFEBOAT_S3_SECRET_KEY");
+        if (access != null && !access.isBlank() && secret != null && !secret.isBlank()) {
+            b.credentials(S3Credentials.of(access, secret));
+        }
+        return b.build();
+    }
+
+    private static String first(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        return null;
     }
 
     @Override

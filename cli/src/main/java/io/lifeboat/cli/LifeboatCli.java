@@ -27,6 +27,7 @@ import picocli.CommandLine.ScopeType;
     subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class, LsCommand.class,
         RestoreCommand.class, BackupPostgresCommand.class, RestorePostgresCommand.class, DumpCommand.class,
         DiffCommand.class, CheckCommand.class, StatsCommand.class,
+        ForgetCommand.class, PruneCommand.class, HoldCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:failure", "2:usage error (bad flags, no repository or password given)",
@@ -71,9 +72,14 @@ public final class LifeboatCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        // The AWS SDK logs through SLF4J; the CLI ships no binding, and SLF4J's notice about that
+        // would break the one-line error contract on standard error.
+        if (System.getProperty("slf4j.internal.verbosity") == null) {
+            System.setProperty("slf4j.internal.verbosity", "ERROR");
+        }
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false,
             StandardCharsets.UTF_8);
-        int code = new LifeboatCli(new FormatBackend(), System.getenv(), out, System.err).execute(args);
+        int code = new LifeboatCli(new FormatBackend(System.getenv()), System.getenv(), out, System.err).execute(args);
         out.flush();
         System.exit(code);
     }

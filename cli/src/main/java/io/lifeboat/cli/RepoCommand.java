@@ -2,7 +2,6 @@ package io.lifeboat.cli;
 
 import io.lifeboat.common.repository.JournalEntry;
 import io.lifeboat.common.repository.Repository;
-import io.lifeboat.common.repository.Snapshot;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -52,10 +51,5 @@ abstract class RepoCommand implements Callable<Integer> {
             }
         }
         return System.getProperty("user.name", "unknown") + "@" + host;
-    }
-
-    /** Resolves a snapshot argument, turning "no such snapshot" into a clear error. */
-    static Snapshot snapshot(Repository repo, String idOrLatest) {
-        return repo.snapshot(idOrLatest);
     }
 }

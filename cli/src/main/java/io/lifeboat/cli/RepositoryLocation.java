@@ -6,7 +6,8 @@ import java.util.Locale;
 /**
  * Where a repository lives, parsed from {@code --repo}, {@code LIFEBOAT_REPOSITORY} or the config
  * file: a local directory ({@code /path}, {@code ./path} or {@code local:/path}) or an S3 bucket
- * ({@code s3:bucket/prefix}, not yet supported by this CLI).
+ * ({@code s3:bucket/prefix}; endpoint, region and credentials from the environment, see
+ * {@link FormatBackend}).
  */
 public sealed interface RepositoryLocation {
 

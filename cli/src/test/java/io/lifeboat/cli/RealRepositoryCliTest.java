@@ -136,9 +136,9 @@ class RealRepositoryCliTest {
         assertThat(err.lines()).hasSize(1).first().asString().startsWith("lifeboat: ");
         assertThat(run("ls", "latest")).isEqualTo(ExitCodes.FAILURE);
         assertThat(err.lines()).hasSize(1);
-        env.put("LIFEBOAT_REPOSITORY", "s3:bucket/prefix");
+        env.put("LIFEBOAT_REPOSITORY", "gs:bucket/prefix");
         assertThat(run("snapshots")).isEqualTo(ExitCodes.USAGE);
-        assertThat(err.lines()).hasSize(1).first().asString().contains("s3");
+        assertThat(err.lines()).hasSize(1).first().asString().contains("unsupported repository scheme 'gs'");
         List<String> none = List.of();
         assertThat(none).isEmpty();
     }

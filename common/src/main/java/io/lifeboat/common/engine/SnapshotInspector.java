@@ -288,7 +288,8 @@ public final class SnapshotInspector {
         hurts.addAll(damaged.getOrDefault(id, List.of()));
         String where = "snapshot " + s.id().shortHex() + (path.isEmpty() ? "" : " at " + path);
         if (!repository.contains(id)) {
-            problems.add(where + ": tree " + id.shortHex() + " is not in any index");
+            problems.add(where + ": tree " + id.shortHex()
+                + " is not in any index (or only in a pack marked for pruning)");
             return hurts;
         }
         Tree tree;
@@ -307,7 +308,7 @@ public final class SnapshotInspector {
                     hurts.addAll(damaged.getOrDefault(b, List.of()));
                     if (referenced.add(b) && !repository.contains(b)) {
                         problems.add("snapshot " + s.id().shortHex() + " at " + p + ": data blob " + b.shortHex()
-                            + " is not in any index");
+                            + " is not in any index (or only in a pack marked for pruning)");
                     }
                 }
             }

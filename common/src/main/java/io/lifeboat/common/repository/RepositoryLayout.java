@@ -127,6 +127,11 @@ public final class RepositoryLayout {
         }
     }
 
+    /** A legal hold: {@code holds/<id>} (the id is checked by {@code Hold}). */
+    public static String hold(String id) {
+        return HOLDS + id;
+    }
+
     /** A backup session's marker. */
     public static String backupSession(String randomHex) {
         return BACKUP_SESSIONS + randomHex;

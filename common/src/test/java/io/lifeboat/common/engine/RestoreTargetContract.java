@@ -127,13 +127,38 @@ public abstract class RestoreTargetContract {
         assertNothingOutside();
     }
 
-    @Test
-    void missingBlobFails() throws Exception {
-        TreeNode f = file("gone.txt", "vanishing content");
-        repo.remove(f.content().get(0));
-        Snapshot s = snapshot(f);
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 5})
+    void missingBlobFails(int missing) throws Exception {
+        String[] chunks = {"c0", "c1", "c2", "c3", "c4", "c5", "c6"};
+        TreeNode f = missing == 0 ? file("gone.txt", "vanishing content") : file("gone.txt", chunks);
+        TreeNode ok = file("fine.txt", "a", "b", "c");
+        repo.remove(f.content().get(missing));
+        Snapshot s = snapshot(ok, f);
         RestoreTarget t = newTarget();
         assertThatThrownBy(() -> t.restore(repo, s, List.of(), ProgressListener.NONE))
             .isInstanceOf(RepositoryException.class);
+    }
+
+    @Test
+    void manyMultiBlobFilesRestoreInOrder() throws Exception {
+        List<TreeNode> nodes = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String[] chunks = new String[3 + i];
+            for (int c = 0; c < chunks.length; c++) {
+                chunks[c] = "file" + i + "-chunk" + c + ";";
+            }
+            nodes.add(file("f" + i, chunks));
+        }
+        newTarget().restore(repo, snapshot(nodes.toArray(TreeNode[]::new)), List.of(), ProgressListener.NONE);
+        Map<String, byte[]> files = restoredFiles();
+        assertThat(files).hasSize(20);
+        for (int i = 0; i < 20; i++) {
+            StringBuilder expected = new StringBuilder();
+            for (int c = 0; c < 3 + i; c++) {
+                expected.append("file").append(i).append("-chunk").append(c).append(';');
+            }
+            assertThat(new String(files.get("f" + i), StandardCharsets.UTF_8)).isEqualTo(expected.toString());
+        }
     }
 }

@@ -25,6 +25,8 @@ class RepositoryCheckerTest {
             }
             byte[] tree = "root".getBytes();
             repo.saveBlob(BlobType.TREE, tree);
+            // the victim pack is chosen by (random) pack id and may be the one holding the tree
+            blobs.add(repo.blobId(tree));
             repo.commitSnapshot(spec(repo.blobId(tree), "/x"));
         }
     }

@@ -68,8 +68,20 @@ public final class FileTreeSource implements BackupSource {
 
     private final List<Path> roots;
     private final Chunker chunker;
+    private final ContentOpener opener;
+
+    /** Opens a regular file's content; a seam so tests can make reads fail even when run as root. */
+    @FunctionalInterface
+    interface ContentOpener {
+        InputStream open(Path file) throws IOException;
+    }
 
     public FileTreeSource(List<Path> paths, Chunker chunker) {
+        this(paths, chunker, FileTreeSource::openNoFollow);
+    }
+
+    FileTreeSource(List<Path> paths, Chunker chunker, ContentOpener opener) {
+        this.opener = Objects.requireNonNull(opener, "opener");
         if (paths.isEmpty()) {
             throw new IllegalArgumentException("no paths to back up");
         }
@@ -82,6 +94,11 @@ public final class FileTreeSource implements BackupSource {
                     + "'; back them up in separate snapshots");
             }
         }
+    }
+
+    private static InputStream openNoFollow(Path file) throws IOException {
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        return new SliceReadInputStream(Channels.newInputStream(ch));
     }
 
     @Override
@@ -119,7 +136,8 @@ public final class FileTreeSource implements BackupSource {
             return t;
         });
         try {
-            Run run = new Run(repository, writer, counters, progress, pool, new Semaphore(options.threads() * 2));
+            Run run = new Run(repository, writer, counters, progress, pool, new Semaphore(options.threads() * 2),
+                opener);
             Tree parentRoot = parent == null ? null : run.loadTree(parent.root());
             List<CompletableFuture<TreeNode>> nodes = new ArrayList<>();
             for (Path p : roots) {
@@ -211,9 +229,11 @@ public final class FileTreeSource implements BackupSource {
         private final ExecutorService pool;
         private final Semaphore inFlight;
         private final AtomicReference<Throwable> fatal = new AtomicReference<>();
+        private final ContentOpener opener;
 
         Run(Repository repository, ContentWriter writer, BackupCounters counters, ProgressListener progress,
-                ExecutorService pool, Semaphore inFlight) {
+                ExecutorService pool, Semaphore inFlight, ContentOpener opener) {
+            this.opener = opener;
             this.repository = repository;
             this.writer = writer;
             this.counters = counters;
@@ -375,8 +395,7 @@ public final class FileTreeSource implements BackupSource {
             }
             progress.itemStarted(display);
             ContentWriter.Stored stored;
-            try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-                    InputStream in = Channels.newInputStream(ch)) {
+            try (InputStream in = opener.open(path)) {
                 stored = writer.write(in, progress);
             } catch (NoSuchFileException e) {
                 warn("vanished before it was read: " + path);
@@ -414,6 +433,24 @@ public final class FileTreeSource implements BackupSource {
             }
             String m = e.getMessage();
             return m == null ? e.getClass().getSimpleName() : m;
+        }
+    }
+
+    /**
+     * Reads at most 1 MiB per call. A channel read into a heap array goes through a temporary
+     * direct buffer as large as the request, cached per thread; the chunker asks for up to its
+     * maximum chunk size at once, which would pin that much native memory in every reader thread.
+     */
+    private static final class SliceReadInputStream extends java.io.FilterInputStream {
+        private static final int SLICE = 1 << 20;
+
+        SliceReadInputStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            return in.read(b, off, Math.min(len, SLICE));
         }
     }
 }

@@ -33,7 +33,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -83,8 +82,16 @@ public final class FileTreeTarget implements RestoreTarget {
             t.setDaemon(true);
             return t;
         });
+        ExecutorService loaders = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "lifeboat-load");
+            t.setDaemon(true);
+            return t;
+        });
         run.pool = pool;
-        run.inFlight = new Semaphore(threads * 2);
+        run.loaders = loaders;
+        run.maxInFlight = threads * 2;
+        run.inFlight = new Semaphore(run.maxInFlight);
+        run.blobPermits = new Semaphore(threads * 3);
         try {
             run.restoreTree(snapshot.root(), root, List.of());
             run.awaitFiles();
@@ -100,6 +107,7 @@ public final class FileTreeTarget implements RestoreTarget {
             }
         } finally {
             pool.shutdownNow();
+            loaders.shutdownNow();
         }
         return new RestoreSummary(run.files.get(), run.dirCount.get(), run.symlinks.get(), run.bytes.get(),
             run.errors.get(), List.copyOf(run.warnings), Duration.ofNanos(System.nanoTime() - start));
@@ -142,7 +150,10 @@ public final class FileTreeTarget implements RestoreTarget {
         private final boolean asRoot;
         ExecutorService pool;
         Semaphore inFlight;
-        final List<Future<?>> pending = new ArrayList<>();
+        int maxInFlight;
+        ExecutorService loaders;
+        /** Blobs loaded ahead of their write, across all files: bounds memory to that many blobs. */
+        Semaphore blobPermits;
         final List<DirMeta> dirs = new ArrayList<>();
         final Set<List<String>> matchedIncludes = ConcurrentHashMap.newKeySet();
         final AtomicLong files = new AtomicLong();
@@ -302,7 +313,7 @@ public final class FileTreeTarget implements RestoreTarget {
                 throw new EngineException("restore interrupted");
             }
             try {
-                pending.add(pool.submit(() -> {
+                pool.execute(() -> {
                     try {
                         writeFile(p, node, display);
                     } catch (Throwable t) {
@@ -310,7 +321,7 @@ public final class FileTreeTarget implements RestoreTarget {
                     } finally {
                         inFlight.release();
                     }
-                }));
+                });
             } catch (RuntimeException e) {
                 inFlight.release();
                 throw e;
@@ -327,14 +338,12 @@ public final class FileTreeTarget implements RestoreTarget {
                 try (FileChannel ch = FileChannel.open(p, Set.of(StandardOpenOption.WRITE,
                         StandardOpenOption.CREATE_NEW, LinkOption.NOFOLLOW_LINKS),
                         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-                    for (BlobId id : node.content()) {
-                        byte[] data = repository.loadBlob(id);
-                        ByteBuffer buf = ByteBuffer.wrap(data);
-                        while (buf.hasRemaining()) {
-                            ch.write(buf);
+                    if (node.content().size() <= 1) {
+                        for (BlobId id : node.content()) {
+                            write(ch, repository.loadBlob(id));
                         }
-                        bytes.addAndGet(data.length);
-                        progress.bytesProcessed(data.length);
+                    } else {
+                        writePrefetching(ch, node.content());
                     }
                 }
                 applyMeta(p, node, false);
@@ -345,16 +354,74 @@ public final class FileTreeTarget implements RestoreTarget {
             }
         }
 
-        void awaitFiles() {
-            for (Future<?> f : pending) {
-                try {
-                    f.get();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new EngineException("restore interrupted");
-                } catch (java.util.concurrent.ExecutionException e) {
-                    fatal.compareAndSet(null, e.getCause());
+        /**
+         * Writes a multi-blob file in order while loader threads decrypt the next blobs, so one large
+         * file also uses several cores. Each blob loaded ahead holds a permit until written.
+         */
+        private void writePrefetching(FileChannel ch, List<BlobId> content) throws IOException {
+            java.util.ArrayDeque<java.util.concurrent.Future<byte[]>> window = new java.util.ArrayDeque<>();
+            int next = 0;
+            try {
+                while (next < content.size() || !window.isEmpty()) {
+                    while (next < content.size() && (window.isEmpty() || (window.size() < 4 && blobPermits.tryAcquire()))) {
+                        if (window.isEmpty()) {
+                            blobPermits.acquire();
+                        }
+                        BlobId id = content.get(next++);
+                        try {
+                            window.add(loaders.submit(() -> repository.loadBlob(id)));
+                        } catch (RuntimeException e) {
+                            blobPermits.release();
+                            throw e;
+                        }
+                    }
+                    java.util.concurrent.Future<byte[]> head = window.poll();
+                    try {
+                        write(ch, head.get());
+                    } finally {
+                        blobPermits.release();
+                    }
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new EngineException("restore interrupted");
+            } catch (java.util.concurrent.ExecutionException e) {
+                Throwable c = e.getCause();
+                if (c instanceof RuntimeException re) {
+                    throw re;
+                }
+                if (c instanceof Error err) {
+                    throw err;
+                }
+                throw new EngineException("loading a blob failed: " + c.getMessage(), c);
+            } finally {
+                for (java.util.concurrent.Future<byte[]> f : window) {
+                    f.cancel(true);
+                    blobPermits.release();
+                }
+            }
+        }
+
+        /** Writes in slices of at most 1 MiB, so no large temporary direct buffer stays pinned per thread. */
+        private void write(FileChannel ch, byte[] data) throws IOException {
+            ByteBuffer buf = ByteBuffer.wrap(data);
+            while (buf.hasRemaining()) {
+                buf.limit(Math.min(data.length, buf.position() + (1 << 20)));
+                ch.write(buf);
+                buf.limit(data.length);
+            }
+            bytes.addAndGet(data.length);
+            progress.bytesProcessed(data.length);
+        }
+
+        /** Waits until every submitted file is written: each holds a permit until it is done. */
+        void awaitFiles() {
+            try {
+                inFlight.acquire(maxInFlight);
+                inFlight.release(maxInFlight);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new EngineException("restore interrupted");
             }
             throwIfFailed();
         }

@@ -147,6 +147,36 @@ class FileTreeSourceTest extends BackupSourceContract {
     }
 
     @Test
+    void aFileThatFailsToReadIsAnErrorEvenForRoot() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("e"));
+        Files.write(data.resolve("ok"), "ok".getBytes());
+        Files.write(data.resolve("bad"), "unreadable".getBytes());
+        Files.write(data.resolve("gone"), "vanishes".getBytes());
+        InMemoryRepository repo = new InMemoryRepository();
+        ReadRecorder rec = new ReadRecorder();
+        BackupResult r = new FileTreeSource(List.of(data), new FixedSizeChunker(4096), p -> {
+            String n = p.getFileName().toString();
+            if (n.equals("bad")) {
+                throw new java.nio.file.AccessDeniedException(p.toString());
+            }
+            if (n.equals("gone")) {
+                throw new java.nio.file.NoSuchFileException(p.toString());
+            }
+            return Files.newInputStream(p);
+        }).backup(repo, options(), rec);
+        assertThat(r.summary().errors()).isEqualTo(1);
+        assertThat(r.summary().files()).isEqualTo(1);
+        assertThat(r.summary().warnings()).singleElement().asString().contains("vanished").contains("gone");
+        assertThat(rec.warnings).hasSize(1);
+        assertThat(repo.snapshots()).containsExactly(r.snapshot());
+        assertThat(r.snapshot().spec().summary()).containsEntry("errors", 1L);
+        SnapshotInspector in = new SnapshotInspector(repo);
+        assertThat(in.find(r.snapshot(), "e/ok")).isPresent();
+        assertThat(in.find(r.snapshot(), "e/bad")).isEmpty();
+        assertThat(in.find(r.snapshot(), "e/gone")).isEmpty();
+    }
+
+    @Test
     void missingRootFailsAndCommitsNothing() {
         InMemoryRepository repo = new InMemoryRepository();
         assertThatThrownBy(() -> new FileTreeSource(List.of(tmp.resolve("nope")), new FixedSizeChunker(4096))

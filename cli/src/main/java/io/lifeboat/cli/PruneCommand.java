@@ -1,0 +1,30 @@
+package io.lifeboat.cli;
+
+import io.lifeboat.common.maintenance.Prune;
+import io.lifeboat.common.maintenance.PruneReport;
+import io.lifeboat.common.repository.Repository;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "prune", description = {"Delete data no snapshot references any more, in two phases:",
+    "unreferenced packs become candidates, and a later run deletes them once the grace period has passed.",
+    "Only one maintenance run at a time: if another holds the repository, this one stops at once."})
+final class PruneCommand extends RepoCommand {
+    @Option(names = "--dry-run", description = "Report what would happen; change nothing (takes no lease).")
+    boolean dryRun;
+
+    @Mixin
+    PruneFlags flags;
+
+    @Override
+    int run(Repository repo) {
+        PruneReport report = Prune.run(PruneFlags.packRepository(repo), flags.options(dryRun, actor()));
+        if (root.json) {
+            root.printJson(PruneFlags.toJson(report));
+        } else {
+            PruneFlags.print(root.out, report);
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,5 +1,0 @@
-/**
- * CDI wiring of the monitor service: producers and start-up hooks that connect framework facilities
- * (Micrometer) to the service's configuration.
- */
-package io.lifeboat.monitor.infra;
