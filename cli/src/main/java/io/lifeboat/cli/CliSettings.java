@@ -88,7 +88,7 @@ final class CliSettings {
             + "or pass --password-file", ExitCodes.USAGE);
     }
 
-    private static char[] readPasswordFile(Path p) {
+    static char[] readPasswordFile(Path p) {
         try {
             String s = Files.readString(p, StandardCharsets.UTF_8);
             int nl = s.indexOf('\n');

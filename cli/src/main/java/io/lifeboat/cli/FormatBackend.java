@@ -93,6 +93,11 @@ final class FormatBackend implements RepositoryBackend {
     }
 
     @Override
+    public Repository init(RepositoryLocation location, char[] password, ChunkerParams chunker) {
+        return Repositories.init(store(location, true), password, InitOptions.defaults().withChunker(chunker));
+    }
+
+    @Override
     public Repository open(RepositoryLocation location, char[] password) {
         ObjectStore store = store(location, false);
         if (!store.exists(RepositoryLayout.CONFIG)) {

@@ -22,6 +22,12 @@ interface RepositoryBackend {
 
     Repository init(RepositoryLocation location, char[] password);
 
+    /**
+     * Creates a repository that chunks with {@code chunker}, so that it deduplicates exactly like
+     * the repository the parameters were copied from.
+     */
+    Repository init(RepositoryLocation location, char[] password, ChunkerParams chunker);
+
     Repository open(RepositoryLocation location, char[] password);
 
     Chunker chunker(ChunkerParams params);

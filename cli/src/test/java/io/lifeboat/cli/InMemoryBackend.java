@@ -22,10 +22,15 @@ final class InMemoryBackend implements RepositoryBackend {
 
     @Override
     public Repository init(RepositoryLocation location, char[] password) {
+        return init(location, password, new ChunkerParams("fixed-test", 1024, 1024, 1024, 0));
+    }
+
+    @Override
+    public Repository init(RepositoryLocation location, char[] password, ChunkerParams chunker) {
         if (repos.containsKey(location)) {
             throw new RepositoryException("a repository already exists at " + location);
         }
-        InMemoryRepository r = new InMemoryRepository(new ChunkerParams("fixed-test", 1024, 1024, 1024, 0));
+        InMemoryRepository r = new InMemoryRepository(chunker);
         repos.put(location, r);
         passwords.put(location, new String(password));
         return r;

@@ -142,4 +142,26 @@ class RealRepositoryCliTest {
         List<String> none = List.of();
         assertThat(none).isEmpty();
     }
+
+    @Test
+    void initCanCopyTheChunkerParametersOfAnotherRepository() throws Exception {
+        Path source = tmp.resolve("source");
+        io.lifeboat.common.chunk.ChunkerParams custom =
+            new io.lifeboat.common.chunk.ChunkerParams("fastcdc-v2020", 64 * 1024, 128 * 1024, 1024 * 1024, 42L);
+        Repositories.init(new LocalObjectStore(source), "other".toCharArray(), InitOptions.forTests().withChunker(custom))
+            .close();
+        Path pwFile = Files.writeString(tmp.resolve("other.pw"), "other\n");
+        Path copy = tmp.resolve("copy");
+
+        int code = run("--json", "-r", "local:" + copy, "init", "--copy-chunker-params-from", "local:" + source,
+            "--from-password-file", pwFile.toString());
+
+        assertThat(code).as(err).isZero();
+        try (var repo = Repositories.open(new LocalObjectStore(copy), "pw".toCharArray())) {
+            assertThat(repo.chunkerParams()).isEqualTo(custom);
+        }
+        assertThat(run("-r", "local:" + tmp.resolve("copy2"), "init", "--copy-chunker-params-from",
+            "local:" + source)).as("the new password does not open the source").isNotZero();
+        assertThat(err.strip()).startsWith("lifeboat:").doesNotContain("\n");
+    }
 }
