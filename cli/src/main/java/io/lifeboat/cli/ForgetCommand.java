@@ -1,6 +1,7 @@
 package io.lifeboat.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.lifeboat.common.maintenance.StoredHolds;
 import io.lifeboat.common.maintenance.HoldChecker;
 import io.lifeboat.common.maintenance.Maintenance;
 import io.lifeboat.common.maintenance.Prune;
@@ -117,7 +118,7 @@ final class ForgetCommand extends RepoCommand {
         } catch (RetentionPolicyException e) {
             throw new CliException(e.getMessage(), ExitCodes.USAGE);
         }
-        HoldCommand.Holds holds = HoldCommand.read(p.store());
+        StoredHolds holds = StoredHolds.read(p.store());
         if (!holds.unreadable().isEmpty()) {
             throw new CliException("hold " + holds.unreadable().get(0) + " cannot be read, so it may protect any snapshot;"
                 + " nothing was forgotten (fix or remove it: lifeboat hold remove " + holds.unreadable().get(0) + ")", ExitCodes.FAILURE);

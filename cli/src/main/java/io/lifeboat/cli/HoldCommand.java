@@ -1,6 +1,7 @@
 package io.lifeboat.cli;
 
 import io.lifeboat.common.crypto.AesGcm;
+import io.lifeboat.common.maintenance.StoredHolds;
 import io.lifeboat.common.repository.PackRepository;
 import io.lifeboat.common.repository.Repository;
 import io.lifeboat.common.repository.RepositoryException;
@@ -10,7 +11,6 @@ import io.lifeboat.common.retention.HoldCodec;
 import io.lifeboat.common.retention.HoldTarget;
 import io.lifeboat.common.store.ObjectNotFoundException;
 import io.lifeboat.common.store.ObjectKind;
-import io.lifeboat.common.store.ObjectStore;
 import io.lifeboat.common.store.PutOptions;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -35,10 +35,6 @@ import picocli.CommandLine.Parameters;
 @Command(name = "hold", description = {"Manage legal holds: a held snapshot is never forgotten, whatever the policy."})
 final class HoldCommand extends RepoCommand {
     private ToIntFunction<Repository> action;
-
-    /** The holds in a repository, and the ids of hold objects that cannot be read. */
-    record Holds(List<Hold> holds, List<String> unreadable) {
-    }
 
     static final class Target {
         @Option(names = "--snapshot", paramLabel = "ID", required = true, description = "Hold one snapshot (id, prefix or latest).")
@@ -145,7 +141,7 @@ final class HoldCommand extends RepoCommand {
     private int list(Repository repo) {
         PackRepository p = PruneFlags.packRepository(repo);
         Instant now = p.clock().instant();
-        Holds all = read(p.store());
+        StoredHolds all = StoredHolds.read(p.store());
         if (root.json) {
             List<Map<String, Object>> list = new ArrayList<>();
             all.holds().forEach(h -> list.add(toJson(h, now)));
@@ -167,25 +163,6 @@ final class HoldCommand extends RepoCommand {
         return ExitCodes.OK;
     }
 
-    /** Every hold object in the store, sorted by id. */
-    static Holds read(ObjectStore store) {
-        List<String> keys = new ArrayList<>();
-        store.list(RepositoryLayout.HOLDS, i -> keys.add(i.key()));
-        keys.sort(null);
-        List<Hold> holds = new ArrayList<>();
-        List<String> unreadable = new ArrayList<>();
-        for (String key : keys) {
-            String id = RepositoryLayout.nameOf(RepositoryLayout.HOLDS, key);
-            try {
-                holds.add(HoldCodec.decode(store.get(key), id));
-            } catch (ObjectNotFoundException e) {
-                // removed since the listing
-            } catch (RepositoryException | IllegalArgumentException e) {
-                unreadable.add(id);
-            }
-        }
-        return new Holds(holds, unreadable);
-    }
 
     static Instant expiry(String text) {
         try {

@@ -1,15 +1,10 @@
 package io.lifeboat.common.maintenance;
 
-import io.lifeboat.common.repository.RepositoryException;
-import io.lifeboat.common.repository.RepositoryLayout;
 import io.lifeboat.common.retention.Hold;
-import io.lifeboat.common.retention.HoldCodec;
 import io.lifeboat.common.retention.SnapshotRef;
-import io.lifeboat.common.store.ObjectNotFoundException;
 import io.lifeboat.common.repository.Snapshot;
 import io.lifeboat.common.store.ObjectStore;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -32,26 +27,14 @@ public interface HoldChecker {
     }
 
     /**
-     * The holds stored in the repository ({@code holds/<id>}, {@link HoldCodec}), read once now.
+     * The holds stored in the repository ({@code holds/<id>}), read once now through {@link StoredHolds}.
      * A hold object that cannot be decoded protects every snapshot: forget refuses rather than
      * guess what it targets.
      */
     static HoldChecker fromStore(ObjectStore store) {
-        List<String> keys = new ArrayList<>();
-        store.list(RepositoryLayout.HOLDS, i -> keys.add(i.key()));
-        keys.sort(null);
-        List<Hold> holds = new ArrayList<>();
-        List<String> unreadable = new ArrayList<>();
-        for (String key : keys) {
-            String id = RepositoryLayout.nameOf(RepositoryLayout.HOLDS, key);
-            try {
-                holds.add(HoldCodec.decode(store.get(key), id));
-            } catch (ObjectNotFoundException e) {
-                // removed since the listing
-            } catch (RepositoryException | IllegalArgumentException e) {
-                unreadable.add(id);
-            }
-        }
+        StoredHolds stored = StoredHolds.read(store);
+        List<Hold> holds = stored.holds();
+        List<String> unreadable = stored.unreadable();
         return (s, now) -> {
             if (!unreadable.isEmpty()) {
                 return Optional.of(unreadable.get(0) + " (unreadable, so it may target any snapshot)");
