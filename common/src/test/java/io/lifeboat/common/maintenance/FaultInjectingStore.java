@@ -2,10 +2,9 @@ package io.lifeboat.common.maintenance;
 
 import io.lifeboat.common.store.ObjectInfo;
 import io.lifeboat.common.store.ObjectStore;
+import io.lifeboat.common.store.decorator.ForwardingObjectStore;
 import io.lifeboat.common.store.PutOptions;
 import io.lifeboat.common.store.StoreException;
-import java.io.InputStream;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -14,15 +13,14 @@ import java.util.function.Consumer;
  * had been killed there: reads keep working, every later mutation fails. Also lets a test run code
  * before listings and writes, to line up concurrent runs.
  */
-final class FaultInjectingStore implements ObjectStore {
-    private final ObjectStore delegate;
+final class FaultInjectingStore extends ForwardingObjectStore {
     private final AtomicInteger mutationsLeft = new AtomicInteger(Integer.MAX_VALUE);
     private final AtomicInteger mutations = new AtomicInteger();
     private volatile Consumer<String> beforeList = p -> { };
     private volatile Consumer<String> beforePut = p -> { };
 
     FaultInjectingStore(ObjectStore delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     /** Allows {@code n} more puts and deletes, then fails every one. */
@@ -58,26 +56,6 @@ final class FaultInjectingStore implements ObjectStore {
         beforePut.accept(key);
         mutate("put " + key);
         delegate.put(key, data, options);
-    }
-
-    @Override
-    public byte[] get(String key) {
-        return delegate.get(key);
-    }
-
-    @Override
-    public byte[] getRange(String key, long offset, int length) {
-        return delegate.getRange(key, offset, length);
-    }
-
-    @Override
-    public InputStream open(String key) {
-        return delegate.open(key);
-    }
-
-    @Override
-    public Optional<ObjectInfo> stat(String key) {
-        return delegate.stat(key);
     }
 
     @Override

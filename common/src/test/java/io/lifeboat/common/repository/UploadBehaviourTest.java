@@ -6,30 +6,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.lifeboat.common.store.ObjectInfo;
-import io.lifeboat.common.store.ObjectStore;
 import io.lifeboat.common.store.PutOptions;
 import io.lifeboat.common.store.TransientStoreException;
+import io.lifeboat.common.store.decorator.ForwardingObjectStore;
 import io.lifeboat.common.store.memory.InMemoryObjectStore;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 class UploadBehaviourTest {
     private final InMemoryObjectStore memory = new InMemoryObjectStore();
 
     /** Delegates to memory; pack puts can be held or made to fail. */
-    private final class ControlledStore implements ObjectStore {
+    private final class ControlledStore extends ForwardingObjectStore {
         final CountDownLatch release = new CountDownLatch(1);
         final AtomicBoolean holdPacks = new AtomicBoolean();
         final AtomicBoolean failPacks = new AtomicBoolean();
+
+        ControlledStore() {
+            super(memory);
+        }
 
         @Override
         public void put(String key, byte[] data, PutOptions options) {
@@ -47,36 +47,6 @@ class UploadBehaviourTest {
                 }
             }
             memory.put(key, data, options);
-        }
-
-        @Override
-        public byte[] get(String key) {
-            return memory.get(key);
-        }
-
-        @Override
-        public byte[] getRange(String key, long offset, int length) {
-            return memory.getRange(key, offset, length);
-        }
-
-        @Override
-        public InputStream open(String key) {
-            return memory.open(key);
-        }
-
-        @Override
-        public Optional<ObjectInfo> stat(String key) {
-            return memory.stat(key);
-        }
-
-        @Override
-        public void list(String prefix, Consumer<ObjectInfo> consumer) {
-            memory.list(prefix, consumer);
-        }
-
-        @Override
-        public void delete(String key) {
-            memory.delete(key);
         }
 
         @Override
