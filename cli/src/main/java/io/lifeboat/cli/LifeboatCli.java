@@ -2,6 +2,7 @@ package io.lifeboat.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lifeboat.common.engine.EngineException;
+import io.lifeboat.common.maintenance.MaintenanceLeaseException;
 import io.lifeboat.common.repository.CorruptObjectException;
 import io.lifeboat.common.repository.RepositoryException;
 import io.lifeboat.common.repository.WrongPasswordException;
@@ -32,7 +33,7 @@ import picocli.CommandLine.ScopeType;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:failure", "2:usage error (bad flags, no repository or password given)",
         "3:backup committed, but some files could not be read", "10:no repository at the location",
-        "12:wrong password"},
+        "11:the repository is locked by another maintenance run", "12:wrong password"},
     footer = {"", "Environment: LIFEBOAT_REPOSITORY, LIFEBOAT_PASSWORD, LIFEBOAT_PASSWORD_FILE, LIFEBOAT_CONFIG.",
         "Flags win over the environment, which wins over the config file (properties: repository=, password-file=)."})
 public final class LifeboatCli implements Runnable {
@@ -111,6 +112,9 @@ public final class LifeboatCli implements Runnable {
         } else if (ex instanceof WrongPasswordException) {
             code = ExitCodes.WRONG_PASSWORD;
             message = "wrong password: no key slot of the repository opens with it";
+        } else if (ex instanceof MaintenanceLeaseException) {
+            code = ExitCodes.LOCKED;
+            message = ex.getMessage();
         } else if (ex instanceof CorruptObjectException) {
             message = "repository damaged: " + ex.getMessage();
         } else if (ex instanceof RepositoryException || ex instanceof EngineException) {

@@ -15,6 +15,7 @@ abstract class RepoCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() throws Exception {
+        checkArguments();
         CliSettings s = root.settings();
         RepositoryLocation location = s.location();
         char[] password = s.password(false);
@@ -25,6 +26,10 @@ abstract class RepoCommand implements Callable<Integer> {
     }
 
     abstract int run(Repository repo) throws Exception;
+
+    /** Refuses a bad command line before the repository is opened (and its password asked for). */
+    void checkArguments() {
+    }
 
     /**
      * Leaves a signed journal entry for work the catalog should learn about (restores, checks), so
