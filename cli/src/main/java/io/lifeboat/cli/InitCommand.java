@@ -2,7 +2,6 @@ package io.lifeboat.cli;
 
 import io.lifeboat.common.chunk.ChunkerParams;
 import io.lifeboat.common.keys.KeyCredentials;
-import io.lifeboat.common.keys.local.LocalKeyProvider;
 import io.lifeboat.common.repository.Repository;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +56,7 @@ final class InitCommand implements Callable<Integer> {
         try {
             if (keyFile != null) {
                 if (!Files.exists(keyFile)) {
-                    LocalKeyProvider.generate(keyFile);
+                    KeyCommand.generateKeyFile(keyFile);
                     createdKeyFile = true;
                 }
                 credentials = credentials.withKeyFile(CliSettings.openKeyFile(keyFile));

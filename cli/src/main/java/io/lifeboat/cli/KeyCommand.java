@@ -107,8 +107,12 @@ final class KeyCommand extends RepoCommand {
 
     private int list(Repository repo) {
         List<Map<String, Object>> rows = slotRows(repo);
+        PackRepository p = PruneFlags.packRepository(repo);
         if (root.json) {
-            root.printJson(rows);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("key_slots", rows);
+            m.put("data_key_epoch", p.dataKeyEpoch());
+            root.printJson(m);
             return ExitCodes.OK;
         }
         root.out.printf("%-8s  %-10s  %-19s  %s%n", "ID", "TYPE", "CREATED", "KEK");
@@ -122,7 +126,6 @@ final class KeyCommand extends RepoCommand {
                     r.get("kek_id") == null ? "" : r.get("kek_id"));
             }
         }
-        PackRepository p = PruneFlags.packRepository(repo);
         root.out.println(rows.size() + " key slot" + (rows.size() == 1 ? "" : "s") + "; data-key epoch " + p.dataKeyEpoch());
         return ExitCodes.OK;
     }
@@ -157,7 +160,7 @@ final class KeyCommand extends RepoCommand {
             case KeySlot.TYPE_PASSPHRASE -> slotId = p.addPassphraseSlot(newPassword, ScryptParams.defaults());
             case KeySlot.TYPE_KEYFILE -> {
                 if (!Files.exists(newKeyFile)) {
-                    LocalKeyProvider.generate(newKeyFile);
+                    generateKeyFile(newKeyFile);
                     createdKeyFile = true;
                 }
                 KeyProvider provider = CliSettings.openKeyFile(newKeyFile);
@@ -263,6 +266,15 @@ final class KeyCommand extends RepoCommand {
                 + previous + " or older and are not rewritten");
         }
         return ExitCodes.OK;
+    }
+
+    /** Creates a key file, as a plain failure (not a KMS one) when that is impossible. */
+    static void generateKeyFile(Path file) {
+        try {
+            LocalKeyProvider.generate(file);
+        } catch (io.lifeboat.common.keys.KeyProviderException e) {
+            throw new CliException(e.getMessage(), ExitCodes.FAILURE);
+        }
     }
 
     private static String kekOf(PackRepository p, String slotId) {

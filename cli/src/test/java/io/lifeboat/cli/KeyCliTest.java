@@ -90,8 +90,9 @@ class KeyCliTest {
         env.remove("LIFEBOAT_PASSWORD");
         env.put("LIFEBOAT_KEY_FILE", keyFile.toString()); // opens without scrypt, which keeps the test fast
         assertThat(run("key", "list", "--json")).as(err).isZero();
-        assertThat(json()).hasSize(2);
-        assertThat(json().findValuesAsText("type")).containsExactlyInAnyOrder("keyfile", "passphrase");
+        assertThat(json().get("key_slots")).hasSize(2);
+        assertThat(json().get("key_slots").findValuesAsText("type")).containsExactlyInAnyOrder("keyfile", "passphrase");
+        assertThat(json().get("data_key_epoch").asInt()).isEqualTo(1);
 
         Path newPw = tmp.resolve("new-pw");
         Files.writeString(newPw, "second password\n");
@@ -103,7 +104,7 @@ class KeyCliTest {
         // The first passphrase slot goes; the key file still opens, the old password no longer does.
         String firstPassphrase = null;
         assertThat(run("key", "list", "--json")).isZero();
-        for (JsonNode s : json()) {
+        for (JsonNode s : json().get("key_slots")) {
             if (s.get("type").asText().equals("passphrase") && !s.get("slot_id").asText().equals(added)) {
                 firstPassphrase = s.get("slot_id").asText();
             }
@@ -128,7 +129,7 @@ class KeyCliTest {
         // Removing the last slot is refused, whatever the flags.
         assertThat(run("key", "remove", added.substring(0, 8))).as(err).isZero();
         assertThat(run("key", "list", "--json")).isZero();
-        String last = json().get(0).get("slot_id").asText();
+        String last = json().get("key_slots").get(0).get("slot_id").asText();
         assertThat(run("key", "remove", last, "--allow-no-recovery")).isEqualTo(ExitCodes.FAILURE);
         assertThat(err.lines()).singleElement().asString().startsWith("lifeboat: refusing to remove the last key slot");
 

@@ -132,7 +132,7 @@ class KeyKmsCliIT {
         admin.disableKey(r -> r.keyId(oldKek));
         assertThat(run("key", "list", "--json")).as(err).isZero();
         List<String> keks = new ArrayList<>();
-        json().forEach(slot -> {
+        json().get("key_slots").forEach(slot -> {
             if (slot.get("type").asText().equals("kms")) {
                 keks.add(slot.get("kek_id").asText());
             }
@@ -254,7 +254,7 @@ class KeyKmsCliIT {
         assertThat(run("key", "list", "--json")).as(err).isZero();
         String only;
         try {
-            only = json().get(0).get("slot_id").asText();
+            only = json().get("key_slots").get(0).get("slot_id").asText();
         } catch (Exception e) {
             throw new AssertionError(e);
         }

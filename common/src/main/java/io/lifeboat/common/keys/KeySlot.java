@@ -100,7 +100,12 @@ public record KeySlot(String slotId, Header header, byte[] authenticated, byte[]
             Header h = new Header(type, Algorithms.AES_256_GCM, null, null, null, null, null, w.provider(), w.kekId(),
                 Base64.getEncoder().encodeToString(w.blob()), Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
             byte[] out = assemble(slotId, h, dk.plaintext(), masterKey);
-            parse(slotId, out); // the provider's KEK id and blob must satisfy our own reader
+            try {
+                parse(slotId, out); // the provider's KEK id and blob must satisfy our own reader
+            } catch (CorruptObjectException e) {
+                throw new KeyProviderException(provider.describe() + " answered with key id '" + w.kekId() + "' or a "
+                    + w.blob().length + "-byte wrapped key, which a " + type + " key slot cannot record; refusing to create it");
+            }
             return out;
         } finally {
             dk.destroy();

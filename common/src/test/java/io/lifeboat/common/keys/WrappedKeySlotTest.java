@@ -173,6 +173,38 @@ class WrappedKeySlotTest {
     }
 
     @Test
+    void aProviderAnsweringWithSomethingASlotCannotRecordIsRefusedAtCreation() {
+        KeyProvider aliasAnswer = new KeyProvider() {
+            @Override
+            public DataKey generateDataKey(java.util.Map<String, String> context) {
+                return new DataKey(AesGcm.randomBytes(32), new WrappedKey("aws-kms", "alias/not-an-arn", new byte[60]));
+            }
+
+            @Override
+            public byte[] unwrap(WrappedKey wrapped, java.util.Map<String, String> context) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public WrappedKey rewrap(WrappedKey wrapped, String newKekId, java.util.Map<String, String> context) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public String kekId() {
+                return "alias/not-an-arn";
+            }
+
+            @Override
+            public String describe() {
+                return "odd KMS";
+            }
+        };
+        assertThatThrownBy(() -> KeySlot.createWrapped(SLOT, MASTER, aliasAnswer)).isInstanceOf(KeyProviderException.class)
+            .hasMessageStartingWith("odd KMS answered with key id 'alias/not-an-arn'");
+    }
+
+    @Test
     void aTamperedMasterKeyIsCorruptNotAProviderError() {
         String arn = kms.createKey();
         byte[] slot = KeySlot.createWrapped(SLOT, MASTER, kms.provider(arn));
