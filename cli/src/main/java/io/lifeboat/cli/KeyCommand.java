@@ -68,8 +68,8 @@ final class KeyCommand extends RepoCommand {
         }
     }
 
-    @Command(name = "remove", description = {"Remove a key slot. The last slot is never removed, nor the last passphrase or",
-        "keyfile slot (the offline recovery) unless --allow-no-recovery."})
+    @Command(name = "remove", description = {"Remove a key slot (never the last one; nor the last offline recovery slot).",
+        "The last passphrase or keyfile slot goes only with --allow-no-recovery."})
     int remove(@Parameters(paramLabel = "ID", description = "The slot id or a unique prefix of it (see key list).") String id,
             @Option(names = "--allow-no-recovery", description = "Allow removing the last offline recovery slot.") boolean allowNoRecovery)
             throws Exception {
@@ -77,7 +77,7 @@ final class KeyCommand extends RepoCommand {
         return call();
     }
 
-    @Command(name = "rotate", description = {"Rotate keys without rewriting data.",
+    @Command(name = "rotate", description = {"Rewrap under a new KMS key, or start a new data-key epoch; no data is rewritten.",
         "With --kms-key-id NEW: wrap the master key under the new KMS key (a new kms slot), then remove the old kms slot;",
         "the old KMS key can then be disabled. With --data: start a new data-key epoch for blobs written from now on."})
     int rotate(@Option(names = "--data", description = "Start a new data-key epoch instead.") boolean data,
