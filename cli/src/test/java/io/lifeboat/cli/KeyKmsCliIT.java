@@ -153,7 +153,7 @@ class KeyKmsCliIT {
         admin.disableKey(r -> r.keyId(newKek));
         assertThat(run("snapshots")).isEqualTo(ExitCodes.KEY_UNAVAILABLE);
         assertThat(err.lines()).singleElement().asString().startsWith("lifeboat: cannot open kms key slot ")
-            .endsWith("KMS key " + newKek + " is disabled");
+            .contains("KMS key " + newKek + " is disabled").endsWith("the repository also opens with a password (recovery slot)");
 
         // Every KMS key pending deletion: KMS alone fails, the passphrase recovery slot restores.
         admin.enableKey(r -> r.keyId(newKek));

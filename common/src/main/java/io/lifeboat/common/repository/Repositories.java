@@ -17,9 +17,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Creates and opens repositories in an {@link ObjectStore}: the entry point of the core.
@@ -179,131 +177,8 @@ public final class Repositories {
         }
     }
 
-    /**
-     * The master key from the first slot the credentials open (order: key file, KMS, passphrase).
-     * When none does, one line lists why, in that order: a {@link KeyUnavailableException} if a
-     * KMS refused or failed, else a {@link WrongPasswordException}.
-     */
+    /** The master key from the first slot the credentials open; see {@link KeySlotUnlocker}. */
     static byte[] unlock(ObjectStore store, KeyCredentials credentials) {
-        List<String> slotKeys = new ArrayList<>();
-        store.list(RepositoryLayout.KEYS, (ObjectInfo i) -> slotKeys.add(i.key()));
-        slotKeys.sort(null);
-        RepositoryException firstProblem = null;
-        List<KeySlot> slots = new ArrayList<>();
-        for (String key : slotKeys) {
-            String slotId = RepositoryLayout.nameOf(RepositoryLayout.KEYS, key);
-            try {
-                slots.add(KeySlot.parse(slotId, store.get(key)));
-            } catch (UnsupportedFormatException e) {
-                continue; // a slot of a type this build cannot open: others may do
-            } catch (CorruptObjectException e) {
-                firstProblem = firstProblem == null ? e : firstProblem;
-            } catch (ObjectNotFoundException e) {
-                continue;
-            }
-        }
-        List<String> wrong = new ArrayList<>();
-        List<String> unavailable = new ArrayList<>();
-        Set<String> typesPresent = new LinkedHashSet<>();
-        slots.forEach(s -> typesPresent.add(s.header().type()));
-
-        KeyProvider keyFile = credentials.keyFile();
-        if (keyFile != null) {
-            boolean matched = false;
-            for (KeySlot slot : slots) {
-                if (KeySlot.TYPE_KEYFILE.equals(slot.header().type()) && slot.header().kekId().equals(keyFile.kekId())) {
-                    matched = true;
-                    try {
-                        return slot.unwrapWith(keyFile);
-                    } catch (KeyProviderException | CorruptObjectException e) {
-                        wrong.add("key slot " + shortId(slot) + ": " + e.getMessage());
-                    }
-                }
-            }
-            if (!matched) {
-                wrong.add("wrong key file: " + keyFile.describe() + " opens no key slot of the repository"
-                    + (typesPresent.contains(KeySlot.TYPE_KEYFILE) ? "" : " (it has no keyfile slot)"));
-            }
-        }
-
-        if (credentials.kms() != null) {
-            List<KeySlot> kmsSlots = slots.stream().filter(s -> KeySlot.TYPE_KMS.equals(s.header().type())).toList();
-            String wanted = null;
-            boolean usable = true;
-            if (credentials.kmsKeyId() != null && !kmsSlots.isEmpty()) {
-                try {
-                    wanted = credentials.kms().provider(credentials.kmsKeyId()).kekId();
-                } catch (KeyProviderException e) {
-                    unavailable.add(e.getMessage());
-                    usable = false;
-                }
-            }
-            if (usable && kmsSlots.isEmpty() && credentials.kmsKeyId() != null) {
-                wrong.add("the repository has no kms key slot");
-            } else if (usable) {
-                boolean matched = false;
-                for (KeySlot slot : kmsSlots) {
-                    if (wanted != null && !wanted.equals(slot.header().kekId())) {
-                        continue;
-                    }
-                    matched = true;
-                    try {
-                        return slot.unwrapWith(credentials.kms().provider(slot.header().kekId()));
-                    } catch (KeyProviderException e) {
-                        unavailable.add("cannot open kms key slot " + shortId(slot) + ": " + e.getMessage());
-                    } catch (CorruptObjectException e) {
-                        firstProblem = firstProblem == null ? e : firstProblem;
-                        unavailable.add(e.getMessage());
-                    }
-                }
-                if (!matched && wanted != null) {
-                    wrong.add("KMS key " + wanted + " wraps no key slot of the repository (its kms slots use "
-                        + String.join(", ", kmsSlots.stream().map(s -> s.header().kekId()).distinct().toList()) + ")");
-                }
-            }
-        }
-
-        if (credentials.passphrase() != null) {
-            boolean any = false;
-            for (KeySlot slot : slots) {
-                if (!KeySlot.TYPE_PASSPHRASE.equals(slot.header().type())) {
-                    continue;
-                }
-                any = true;
-                byte[] master = slot.unwrapPassphrase(credentials.passphrase());
-                if (master != null) {
-                    return master;
-                }
-            }
-            if (any) {
-                wrong.add("wrong password: no key slot of the repository opens with it");
-            } else if (slots.isEmpty() && firstProblem != null) {
-                throw firstProblem;
-            } else {
-                wrong.add("the repository has no passphrase key slot");
-            }
-        }
-
-        if (wrong.isEmpty() && unavailable.isEmpty()) {
-            if (slots.isEmpty() && firstProblem != null) {
-                throw firstProblem;
-            }
-            if (slots.isEmpty()) {
-                throw new RepositoryException("the repository at " + store.describe() + " has no key slot that this Lifeboat can open");
-            }
-            throw new WrongPasswordException("no credentials for the repository's key slots were given (it has "
-                + String.join(", ", typesPresent) + " slots)");
-        }
-        List<String> all = new ArrayList<>(unavailable);
-        all.addAll(wrong);
-        String message = String.join("; ", all);
-        if (!unavailable.isEmpty()) {
-            throw new KeyUnavailableException(message);
-        }
-        throw new WrongPasswordException(message);
-    }
-
-    private static String shortId(KeySlot slot) {
-        return slot.slotId().substring(0, 8);
+        return KeySlotUnlocker.unlock(store, credentials);
     }
 }

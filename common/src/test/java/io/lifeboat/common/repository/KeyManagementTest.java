@@ -55,7 +55,8 @@ class KeyManagementTest {
             .hasMessage("KMS key " + oldKek + " wraps no key slot of the repository (its kms slots use " + newKek + ")");
         kms.disable(newKek);
         assertThatThrownBy(() -> open(KeyCredentials.none().withKms(kms, null))).isInstanceOf(KeyUnavailableException.class)
-            .hasMessageEndingWith(": KMS key " + newKek + " is disabled");
+            .hasMessageContaining(": KMS key " + newKek + " is disabled; ")
+            .hasMessageEndingWith("the repository also opens with a password (recovery slot)");
         kms.delete(newKek);
         kms.delete(oldKek);
         try (PackRepository repo = open(KeyCredentials.ofPassphrase(PASSWORD.clone()).withKms(kms, null))) {
