@@ -37,7 +37,8 @@ import picocli.CommandLine.ScopeType;
         "12:wrong password, key file or KMS key", "13:the KMS refused or failed (key disabled, pending deletion, no access)"},
     footer = {"", "Environment: LIFEBOAT_REPOSITORY, LIFEBOAT_PASSWORD, LIFEBOAT_PASSWORD_FILE, LIFEBOAT_CONFIG,",
         "LIFEBOAT_KEY_FILE, LIFEBOAT_KMS_KEY_ID, LIFEBOAT_KMS_ENDPOINT, LIFEBOAT_KMS_REGION, LIFEBOAT_KMS_ACCESS_KEY, LIFEBOAT_KMS_SECRET_KEY.",
-        "Flags win over the environment, which wins over the config file (properties: repository=, password-file=)."})
+        "Flags win over the environment, which wins over the config file (properties: repository=, password-file=,",
+        "key-file=, kms-key-id=)."})
 public final class LifeboatCli implements Runnable {
 
     @Option(names = {"-r", "--repo"}, scope = ScopeType.INHERIT, paramLabel = "LOCATION",

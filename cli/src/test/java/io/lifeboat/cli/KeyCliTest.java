@@ -72,6 +72,14 @@ class KeyCliTest {
         assertThat(run("restore", "latest", "--target", tmp.resolve("r").toString())).as(err).isZero();
         TreeAssertions.assertSameTree(data, tmp.resolve("r/data"));
 
+        env.remove("LIFEBOAT_KEY_FILE");
+        Path config = tmp.resolve("lifeboat.properties");
+        Files.writeString(config, "key-file=" + keyFile + "\n");
+        env.put("LIFEBOAT_CONFIG", config.toString());
+        assertThat(run("snapshots", "--json")).as(err).isZero();
+        assertThat(json()).hasSize(1);
+        env.remove("LIFEBOAT_CONFIG");
+
         Path wrong = tmp.resolve("keys/wrong.key");
         LocalKeyProvider.generate(wrong);
         env.put("LIFEBOAT_KEY_FILE", wrong.toString());
