@@ -5,7 +5,9 @@ import io.lifeboat.common.chunk.ChunkerParams;
 import io.lifeboat.common.chunk.Chunkers;
 import io.lifeboat.common.repository.BlobId;
 import io.lifeboat.common.repository.CheckReport;
+import io.lifeboat.common.keys.KeyCredentials;
 import io.lifeboat.common.repository.InitOptions;
+import io.lifeboat.common.repository.OpenOptions;
 import io.lifeboat.common.repository.PackRepository;
 import io.lifeboat.common.repository.Repositories;
 import io.lifeboat.common.repository.Repository;
@@ -98,13 +100,28 @@ final class FormatBackend implements RepositoryBackend {
     }
 
     @Override
+    public Repository init(RepositoryLocation location, KeyCredentials credentials, boolean allowKmsOnly, ChunkerParams chunker) {
+        InitOptions options = chunker == null ? InitOptions.defaults() : InitOptions.defaults().withChunker(chunker);
+        return Repositories.init(store(location, true), credentials, allowKmsOnly, options, OpenOptions.defaults());
+    }
+
+    @Override
     public Repository open(RepositoryLocation location, char[] password) {
+        return Repositories.open(existingStore(location), password);
+    }
+
+    @Override
+    public Repository open(RepositoryLocation location, KeyCredentials credentials) {
+        return Repositories.open(existingStore(location), credentials, OpenOptions.defaults());
+    }
+
+    private ObjectStore existingStore(RepositoryLocation location) {
         ObjectStore store = store(location, false);
         if (!store.exists(RepositoryLayout.CONFIG)) {
             throw new CliException("no repository at " + location + " (no config object; run lifeboat init)",
                 ExitCodes.NO_REPOSITORY);
         }
-        return Repositories.open(store, password);
+        return store;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.lifeboat.cli;
 
 import io.lifeboat.common.chunk.Chunker;
 import io.lifeboat.common.chunk.ChunkerParams;
+import io.lifeboat.common.keys.KeyCredentials;
 import io.lifeboat.common.repository.BlobId;
 import io.lifeboat.common.repository.Repository;
 import java.util.List;
@@ -29,6 +30,28 @@ interface RepositoryBackend {
     Repository init(RepositoryLocation location, char[] password, ChunkerParams chunker);
 
     Repository open(RepositoryLocation location, char[] password);
+
+    /**
+     * Opens with whichever key slot the credentials open (passphrase, key file or KMS). The
+     * default uses the passphrase alone, for backends that know no other slot.
+     */
+    default Repository open(RepositoryLocation location, KeyCredentials credentials) {
+        char[] p = credentials.passphrase();
+        return open(location, p == null ? new char[0] : p);
+    }
+
+    /**
+     * Creates a repository with a key slot per credential.
+     *
+     * @param chunker the chunker parameters, or null for the defaults
+     * @param allowKmsOnly accept a KMS slot without any offline recovery slot
+     */
+    default Repository init(RepositoryLocation location, KeyCredentials credentials, boolean allowKmsOnly, ChunkerParams chunker) {
+        if (credentials.passphrase() == null) {
+            throw new CliException("this backend supports passphrase key slots only", ExitCodes.USAGE);
+        }
+        return chunker == null ? init(location, credentials.passphrase()) : init(location, credentials.passphrase(), chunker);
+    }
 
     Chunker chunker(ChunkerParams params);
 
