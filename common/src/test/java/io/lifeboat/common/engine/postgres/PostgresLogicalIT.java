@@ -154,6 +154,35 @@ class PostgresLogicalIT {
         assertThat(scalar(copy, "select to_regclass('public.notes') is null")).isEqualTo("t");
     }
 
+    @Test
+    void parallelRestoreSpoolsTheArchiveValidatesTheSameAndDeletesTheSpool(@TempDir Path spool) throws Exception {
+        String db = shopDatabase();
+        Snapshot s = source(List.of(db), false).backup(repo, options(), ProgressListener.NONE).snapshot();
+        String copy = newName();
+
+        PostgresRestoreReport whole = target(new PostgresRestoreRequest(db, copy, null, null, false, false, true, false)
+            .withJobs(2, spool)).restoreDatabase(repo, s, ProgressListener.NONE);
+
+        assertThat(whole.tables()).hasSize(3).allMatch(t -> t.status() == PostgresRestoreReport.Status.PASS);
+        assertThat(checksums(copy)).isEqualTo(checksums(db));
+        assertThat(indexes(copy)).isEqualTo("customers_pkey,orders_pkey,orders_placed_idx");
+        try (var left = Files.list(spool)) {
+            assertThat(left).isEmpty();
+        }
+
+        String other = newName();
+        PostgresRestoreReport one = target(new PostgresRestoreRequest(db, other, null, List.of("shop.orders",
+            "shop.customers"), false, false, true, false).withJobs(2, spool)).restoreDatabase(repo, s,
+            ProgressListener.NONE);
+
+        assertThat(one.ok()).isTrue();
+        assertThat(indexes(other)).isEqualTo("customers_pkey,orders_pkey,orders_placed_idx");
+        assertThat(scalar(other, "select to_regclass('public.notes') is null")).isEqualTo("t");
+        try (var left = Files.list(spool)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
     private String indexes(String db) throws SQLException {
         return scalar(db, "select string_agg(indexname, ',' order by indexname) from pg_indexes where schemaname = 'shop'");
     }
