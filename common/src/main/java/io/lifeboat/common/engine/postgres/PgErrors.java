@@ -21,7 +21,10 @@ final class PgErrors {
             case "28000" -> "PostgreSQL refused the login of '" + conn.user() + "' to database '" + database
                 + "' (pg_hba.conf or role): " + first(e);
             case "3D000" -> "database '" + database + "' does not exist on " + conn.host() + ":" + conn.port();
-            case "42501" -> "permission denied while " + doing + " as '" + conn.user() + "': " + first(e)
+            case "42501" -> first(e).contains("row-level security")
+                ? "row-level security hides rows from '" + conn.user() + "' while " + doing + ": " + first(e)
+                    + " (give the role BYPASSRLS, or run as the table owner or a superuser)"
+                : "permission denied while " + doing + " as '" + conn.user() + "': " + first(e)
                 + " (needs pg_read_all_data or superuser to back up, CREATEDB or ownership to restore)";
             case "53100" -> "disk full on the PostgreSQL server " + conn.host() + ":" + conn.port() + " while " + doing + ": " + first(e);
             default -> state.startsWith("08")

@@ -260,6 +260,30 @@ class PostgresLogicalIT {
     }
 
     @Test
+    void rowLevelSecurityThatWouldHideRowsFailsTheBackupInsteadOfCountingShort() throws Exception {
+        String db = shopDatabase();
+        sql(db, "alter table shop.orders enable row level security; "
+            + "create policy only_paid on shop.orders using (status = 'none')");
+        String role = "lbt_role_" + HexFormat.of().formatHex(randomBytes());
+        sql(infra.pgDatabase(), "create role " + role + " login password 'role-pw'; grant pg_read_all_data to " + role);
+        roles.add(role);
+        PgConnection reader = new PgConnection(conn.host(), conn.port(), role, conn.database(), "role-pw");
+
+        assertThatThrownBy(() -> new PostgresLogicalSource(reader, tools, List.of(db), false, false, chunker())
+            .backup(repo, options(), ProgressListener.NONE))
+            .isInstanceOf(EngineException.class)
+            .hasMessageStartingWith("row-level security hides rows from '" + role + "' while reading database '" + db + "'")
+            .hasMessageContaining("BYPASSRLS");
+        assertThat(repo.snapshots()).isEmpty();
+
+        sql(infra.pgDatabase(), "alter role " + role + " bypassrls");
+        Snapshot s = new PostgresLogicalSource(reader, tools, List.of(db), false, false, chunker())
+            .backup(repo, options(), ProgressListener.NONE).snapshot();
+        assertThat(PostgresLogicalTarget.manifest(repo, s).database(db).orElseThrow().table("shop", "orders")
+            .orElseThrow().rows()).isEqualTo(500);
+    }
+
+    @Test
     void restoreWithoutCreatedbIsAPermissionErrorAndLeavesNoDatabase() throws Exception {
         String db = shopDatabase();
         Snapshot s = source(List.of(db), false).backup(repo, options(), ProgressListener.NONE).snapshot();
