@@ -116,10 +116,11 @@ public final class PostgresLogicalTarget implements RestoreTarget {
         List<PostgresManifest.TableStats> restored = new ArrayList<>();
         Path archive = null;
         try {
-            prepareObjects(target, selected);
+            refuseExisting(target, selected);
             if (spoolDir != null) {
                 archive = spool(repository, snapshot, source, spoolDir, progress);
             }
+            createSchemas(target);
             List<PostgresManifest.TableStats> singles = selected.stream()
                 .filter(t -> request.tables().contains(t.qualified()) && !request.schemas().contains(t.schema()))
                 .toList();
@@ -434,37 +435,45 @@ public final class PostgresLogicalTarget implements RestoreTarget {
         }
     }
 
-    /** Refuses existing tables without clean; creates the schemas a partial restore needs. */
-    private void prepareObjects(String target, List<PostgresManifest.TableStats> selected) {
+    /** Refuses, without clean, tables being restored that already exist in the target. */
+    private void refuseExisting(String target, List<PostgresManifest.TableStats> selected) {
+        if (request.clean()) {
+            return;
+        }
         try (Connection c = conn.open(target)) {
-            if (!request.clean()) {
-                List<String> existing = new ArrayList<>();
-                for (PostgresManifest.TableStats t : selected) {
-                    if (PgChecksums.exists(c, t.schema(), t.table())) {
-                        existing.add(t.qualified());
-                    }
-                }
-                if (!existing.isEmpty()) {
-                    throw new EngineException((existing.size() == 1 ? "table " : "tables ")
-                        + String.join(", ", existing.subList(0, Math.min(5, existing.size())))
-                        + (existing.size() > 5 ? " and " + (existing.size() - 5) + " more" : "")
-                        + " already exist" + (existing.size() == 1 ? "s" : "") + " in database '" + target
-                        + "'; restore into another database, or add --clean to drop and replace only the restored objects");
+            List<String> existing = new ArrayList<>();
+            for (PostgresManifest.TableStats t : selected) {
+                if (PgChecksums.exists(c, t.schema(), t.table())) {
+                    existing.add(t.qualified());
                 }
             }
-            if (!request.whole()) {
-                Set<String> schemas = new LinkedHashSet<>(request.schemas());
-                for (String q : request.tables()) {
-                    schemas.add(q.substring(0, q.indexOf('.')));
-                }
-                try (Statement st = c.createStatement()) {
-                    for (String s : schemas) {
-                        st.execute("CREATE SCHEMA IF NOT EXISTS " + PgChecksums.quote(s));
-                    }
-                }
+            if (!existing.isEmpty()) {
+                throw new EngineException((existing.size() == 1 ? "table " : "tables ")
+                    + String.join(", ", existing.subList(0, Math.min(5, existing.size())))
+                    + (existing.size() > 5 ? " and " + (existing.size() - 5) + " more" : "")
+                    + " already exist" + (existing.size() == 1 ? "s" : "") + " in database '" + target
+                    + "'; restore into another database, or add --clean to drop and replace only the restored objects");
             }
         } catch (SQLException e) {
             throw PgErrors.of(e, conn, target, "checking the target database");
+        }
+    }
+
+    /** Creates the schemas a partial restore needs (pg_restore -n and --use-list do not create them). */
+    private void createSchemas(String target) {
+        if (request.whole()) {
+            return;
+        }
+        Set<String> schemas = new LinkedHashSet<>(request.schemas());
+        for (String q : request.tables()) {
+            schemas.add(q.substring(0, q.indexOf('.')));
+        }
+        try (Connection c = conn.open(target); Statement st = c.createStatement()) {
+            for (String s : schemas) {
+                st.execute("CREATE SCHEMA IF NOT EXISTS " + PgChecksums.quote(s));
+            }
+        } catch (SQLException e) {
+            throw PgErrors.of(e, conn, target, "creating schemas in the target database");
         }
     }
 
