@@ -65,7 +65,13 @@ public final class PostgresLogicalTarget implements RestoreTarget {
         if (!includes.isEmpty()) {
             throw new IllegalArgumentException("choose schemas and tables through the restore request");
         }
-        PostgresRestoreReport r = restoreDatabase(repository, snapshot, progress);
+        PostgresRestoreReport r;
+        try {
+            r = restoreDatabase(repository, snapshot, progress);
+        } catch (PostgresRestoreException e) {
+            // The port's callers know EngineException; the report is for callers of restoreDatabase.
+            throw new EngineException(e.getMessage(), e);
+        }
         List<String> warnings = new ArrayList<>(r.warnings());
         for (PostgresRestoreReport.TableResult t : r.tables()) {
             if (t.status() != PostgresRestoreReport.Status.PASS) {
