@@ -334,6 +334,23 @@ class PostgresLogicalIT {
     }
 
     @Test
+    void olderPgRestoreThanTheArchiveIsRefusedBeforeAnythingIsCreated(@TempDir Path bin) throws Exception {
+        String db = shopDatabase();
+        Snapshot s = source(List.of(db), false).backup(repo, options(), ProgressListener.NONE).snapshot();
+        Path fake = bin.resolve("pg_restore");
+        Files.writeString(fake, "#!/bin/sh\necho 'pg_restore (PostgreSQL) 13.4'\n");
+        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwx------"));
+        String copy = newName();
+
+        assertThatThrownBy(() -> new PostgresLogicalTarget(conn, new PgTools(bin), new PostgresRestoreRequest(db, copy,
+            null, null, false, false, true, false)).restoreDatabase(repo, s, ProgressListener.NONE))
+            .isInstanceOf(EngineException.class)
+            .hasMessage("pg_restore 13 cannot read an archive written by pg_dump 15; use pg_restore 15 or newer (--pg-bin)");
+        assertThat(scalar(infra.pgDatabase(), "select count(*) from pg_database where datname = '" + copy + "'"))
+            .isEqualTo("0");
+    }
+
+    @Test
     void allMeansEveryNonTemplateDatabase() throws Exception {
         String db = shopDatabase();
         PostgresLogicalSource all = new PostgresLogicalSource(conn, tools, List.of(), true, false, chunker());
