@@ -139,18 +139,23 @@ public final class PointInTimeRestore {
         PgServer server = new PgServer(tools, dir, req.osUser(), req.serverEnv());
         server.chown(dir);
         extract(repo, base, server);
-        configure(server, base, req);
-        server.start(req.timeout());
+        WalArchive archive = WalArchive.open(repo, req.cluster(), base.segmentSize());
         PgConnection conn = new PgConnection("127.0.0.1", req.port(), login.user(), "postgres", passwordOf(login));
-        awaitPromotion(server, conn, req.timeout());
-        double rto = Duration.between(commandStarted, Instant.now()).toMillis() / 1000.0;
+        double rto;
+        // The running restore serves the WAL (no JVM per file); afterwards the script falls back to wal-fetch.
+        String fallback = req.restoreCommand().replace("%f", "\"$1\"").replace("%p", "\"$2\"");
+        try (WalSpoolServer spool = WalSpoolServer.start(archive, dir, fallback, req.osUser())) {
+            configure(server, base, req, spool.restoreCommand());
+            server.start(req.timeout());
+            awaitPromotion(server, conn, req.timeout());
+            rto = Duration.between(commandStarted, Instant.now()).toMillis() / 1000.0;
+        }
         String log = server.log();
         String stop = find(STOP, log, 0);
         String redo = find(REDO_DONE, log, 1);
         String lastTx = find(LAST_TX, log, 1);
         String tli = find(NEW_TLI, log, 1);
         String archiveEnd = null;
-        WalArchive archive = WalArchive.open(repo, req.cluster(), base.segmentSize());
         List<WalSegmentRef> held = archive.list();
         if (!held.isEmpty()) {
             archiveEnd = held.stream().max((a, b) -> Long.compare(WalNames.segmentNumber(a.segment(), base.segmentSize()),
@@ -224,11 +229,11 @@ public final class PointInTimeRestore {
         }
     }
 
-    private void configure(PgServer server, BaseBackupInfo base, Request req) {
+    private void configure(PgServer server, BaseBackupInfo base, Request req, String restoreCommand) {
         Path dir = server.dataDir();
         StringBuilder conf = new StringBuilder("\n# Added by lifeboat restore-pitr at " + Instant.now() + ": recovery of base backup "
             + base.snapshot().id().shortHex() + " of cluster " + req.cluster() + " to " + req.target().describe() + "\n");
-        conf.append(setting("restore_command", req.restoreCommand()));
+        conf.append(setting("restore_command", restoreCommand));
         req.target().settings().forEach((k, v) -> conf.append(setting(k, v)));
         if (!(req.target() instanceof RecoveryTarget.Latest)) {
             conf.append(setting("recovery_target_action", "promote"));
