@@ -28,7 +28,7 @@ import picocli.CommandLine.ScopeType;
         RestoreCommand.class, BackupPostgresCommand.class, RestorePostgresCommand.class, DumpCommand.class,
         DiffCommand.class, CheckCommand.class, StatsCommand.class,
         ForgetCommand.class, PruneCommand.class, HoldCommand.class,
-        WalPushCommand.class, WalFetchCommand.class, WalVerifyCommand.class,
+        WalPushCommand.class, WalFetchCommand.class, WalVerifyCommand.class, WalExpireCommand.class,
         BackupPostgresBaseCommand.class, RestorePitrCommand.class, RestoreTablesPitrCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",

@@ -11,7 +11,14 @@ import io.lifeboat.common.engine.postgres.wal.WalNames;
 import io.lifeboat.common.engine.postgres.wal.WalSegmentRef;
 import io.lifeboat.common.repository.Repository;
 import io.lifeboat.common.repository.Snapshot;
+import io.lifeboat.common.engine.TreeNode;
+import io.lifeboat.common.repository.BlobId;
 import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -221,9 +228,42 @@ public final class PointInTimeRestore {
         }
     }
 
+    /** Blobs loaded (fetched, decrypted, decompressed) ahead of the one being written to tar. */
+    static final int READ_AHEAD = 8;
+
     private void extract(Repository repo, BaseBackupInfo base, PgServer server) {
-        ChildProcess.Outcome<Void> out = server.runWithInput(List.of("tar", "-x", "-f", "-", "-C", server.dataDir().toString()),
-            stdin -> new SnapshotInspector(repo).dump(base.snapshot(), PostgresBaseBackupSource.FILE, stdin));
+        TreeNode node = new SnapshotInspector(repo).find(base.snapshot(), PostgresBaseBackupSource.FILE)
+            .filter(TreeNode::isFile)
+            .orElseThrow(() -> new EngineException("snapshot " + base.snapshot().id().shortHex() + " holds no " + PostgresBaseBackupSource.FILE));
+        ExecutorService loaders = Executors.newFixedThreadPool(3, r -> {
+            Thread t = new Thread(r, "lifeboat-restore-read");
+            t.setDaemon(true);
+            return t;
+        });
+        ChildProcess.Outcome<Void> out;
+        try {
+            out = server.runWithInput(List.of("tar", "-x", "-f", "-", "-C", server.dataDir().toString()), stdin -> {
+                List<BlobId> ids = node.content();
+                ArrayDeque<Future<byte[]>> window = new ArrayDeque<>();
+                int next = 0;
+                while (next < ids.size() || !window.isEmpty()) {
+                    while (next < ids.size() && window.size() < READ_AHEAD) {
+                        BlobId id = ids.get(next++);
+                        window.add(loaders.submit(() -> repo.loadBlob(id)));
+                    }
+                    try {
+                        stdin.write(window.poll().get());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new java.io.InterruptedIOException("interrupted while restoring");
+                    } catch (ExecutionException e) {
+                        throw e.getCause() instanceof RuntimeException r ? r : new EngineException(e.getCause().getMessage(), e.getCause());
+                    }
+                }
+            });
+        } finally {
+            loaders.shutdownNow();
+        }
         if (!out.ok()) {
             throw new EngineException("extracting the base backup failed (tar exit " + out.exitCode() + "): " + out.stderr().strip());
         }
