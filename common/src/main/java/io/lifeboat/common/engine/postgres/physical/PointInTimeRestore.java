@@ -318,7 +318,7 @@ public final class PointInTimeRestore {
                         : "the restored server stopped during recovery: " + server.logTail(5));
                 }
             }
-            sleep(200);
+            sleep(50);
         }
         server.stop();
         throw new EngineException("recovery did not finish within " + timeout.toSeconds() + " s"
