@@ -419,6 +419,16 @@ if [[ $MODE == full && $PG_SCALE -gt 0 ]]; then
   fi
 fi
 
+# --- PostgreSQL physical: base backup and restore against pgBackRest (full only) ----------------
+# A private cluster of its own (bench/pg-physical.sh); LIFEBOAT_BENCH_PG_PHYSICAL=0 skips it.
+# shellcheck source=bench/pg-physical.sh
+source "$ROOT/bench/pg-physical.sh"
+if [[ $MODE == full && $PG_SCALE -gt 0 && ${LIFEBOAT_BENCH_PG_PHYSICAL:-1} != 0 ]]; then
+  trap 'pgp_cleanup; pg_cleanup; rm -rf "$RESTORE_BASE"' EXIT
+  PG_BIN=${PG_BIN:-${LIFEBOAT_PG_BIN:-/usr/lib/postgresql/15/bin}}
+  pg_physical_bench
+fi
+
 # --- Report ----------------------------------------------------------------------------------
 mb() { awk -v b="$1" 'BEGIN { printf "%.1f MB", b / 1e6 }'; }
 ratio() { # A B -> "A/B×" or empty
@@ -473,6 +483,9 @@ REPORT="$WORK/logs/report.md"
     if [[ -z $r ]]; then echo "- PostgreSQL logical backup wall time ≤ 1.1× pg_dump -Fc -Z0 | zstd -3: n/a"
     elif awk -v v="${r%×}" 'BEGIN { exit !(v <= 1.1) }'; then echo "- PostgreSQL logical backup wall time ≤ 1.1× pg_dump -Fc -Z0 | zstd -3: $r (met)"
     else echo "- PostgreSQL logical backup wall time ≤ 1.1× pg_dump -Fc -Z0 | zstd -3: $r (MISSED)"; fi
+  fi
+  if [[ $MODE == full && $PG_SCALE -gt 0 && ${LIFEBOAT_BENCH_PG_PHYSICAL:-1} != 0 ]]; then
+    pg_physical_targets
   fi
   if [[ -n $lifeboat_rss_max ]]; then
     if ((lifeboat_rss_max < 400)); then echo "- peak RSS < 400 MB: $lifeboat_rss_max MB (met)"; else echo "- peak RSS < 400 MB: $lifeboat_rss_max MB (MISSED)"; fi
