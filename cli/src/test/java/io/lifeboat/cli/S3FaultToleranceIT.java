@@ -8,6 +8,8 @@ import io.lifeboat.common.repository.InitOptions;
 import io.lifeboat.common.repository.Repositories;
 import io.lifeboat.common.store.ObjectStore;
 import io.lifeboat.common.store.decorator.FaultInjectingObjectStore;
+import io.lifeboat.common.store.decorator.RetryPolicy;
+import io.lifeboat.common.store.decorator.RetryingObjectStore;
 import io.lifeboat.common.store.s3.S3Credentials;
 import io.lifeboat.common.store.s3.S3ObjectStore;
 import io.lifeboat.common.store.s3.S3StoreConfig;
@@ -24,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,13 +51,19 @@ class S3FaultToleranceIT {
 
     /** A repository with small packs (so a few tens of MB make many packs and several indexes). */
     private static void initRepository(Map<String, String> env, String prefix, long packSize) {
-        try (ObjectStore s3 = S3ObjectStore.open(config(env, prefix).build())) {
+        try (ObjectStore s3 = retrying(S3ObjectStore.open(config(env, prefix).build()))) {
             Repositories.init(s3, PASSWORD.toCharArray(), InitOptions.forTests().withPackSizeTarget(packSize)).close();
         }
     }
 
+    /** The test's own calls ride out a loaded machine too. */
+    private static ObjectStore retrying(ObjectStore s3) {
+        return new RetryingObjectStore(s3, new RetryPolicy(10, Duration.ofMillis(50), Duration.ofSeconds(1),
+            Duration.ofSeconds(30)));
+    }
+
     private static void deleteAll(Map<String, String> env, String prefix) {
-        try (ObjectStore s3 = S3ObjectStore.open(config(env, prefix).build())) {
+        try (ObjectStore s3 = retrying(S3ObjectStore.open(config(env, prefix).build()))) {
             List<String> keys = new ArrayList<>();
             s3.list("", i -> keys.add(i.key()));
             keys.forEach(s3::delete);
@@ -80,6 +89,25 @@ class S3FaultToleranceIT {
         return cli;
     }
 
+    /**
+     * Runs a command on a thread of its own, as the CLI runs on its main thread: not in the common
+     * fork-join pool, which has a single worker on a two-core machine and which the JDK HTTP
+     * client's own completion stages may need while the command blocks on a response.
+     */
+    private static CompletableFuture<InProcessCli.Result> inBackground(Supplier<InProcessCli.Result> command) {
+        CompletableFuture<InProcessCli.Result> f = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                f.complete(command.get());
+            } catch (Throwable e) {
+                f.completeExceptionally(e);
+            }
+        }, "lifeboat-cli-under-test");
+        t.setDaemon(true);
+        t.start();
+        return f;
+    }
+
     private void assertChecksAndRestores(InProcessCli cli, Path data) throws Exception {
         InProcessCli.Result check = cli.run("check", "--read-data", "--json");
         assertThat(check.code()).as(check.toString()).isZero();
@@ -97,7 +125,7 @@ class S3FaultToleranceIT {
         String prefix = "it/cli-faults/" + UUID.randomUUID();
         Path data = tmp.resolve("data");
         InProcessCli.randomTree(data, 3, 40, 1_500_000);
-        initRepository(env, prefix, 2L << 20);
+        initRepository(env, prefix, 512 << 10);
         List<FaultInjectingObjectStore> faulty = new CopyOnWriteArrayList<>();
         AtomicLong seed = new AtomicLong(42);
         InProcessCli cli = cli(env, prefix, store -> {
@@ -112,9 +140,12 @@ class S3FaultToleranceIT {
             assertThat(backup.code()).as(backup.toString()).isZero();
             assertThat(backup.json().get("files_new").asLong()).isEqualTo(40);
             long injectedInBackup = faulty.stream().mapToLong(FaultInjectingObjectStore::injectedFaults).sum();
-            assertThat(injectedInBackup).as("faults injected during the backup").isGreaterThan(5);
+            assertThat(injectedInBackup).as("faults injected during the backup").isPositive();
 
             assertChecksAndRestores(cli, data);
+            long injected = faulty.stream().mapToLong(FaultInjectingObjectStore::injectedFaults).sum();
+            long calls = faulty.stream().mapToLong(FaultInjectingObjectStore::calls).sum();
+            assertThat(injected).as("faults in %s calls", calls).isGreaterThanOrEqualTo(10);
             InProcessCli.Result again = cli.run("backup", "--json", data.toString());
             assertThat(again.code()).as(again.toString()).isZero();
             assertThat(again.json().get("files_unmodified").asLong()).isEqualTo(40);
@@ -133,7 +164,7 @@ class S3FaultToleranceIT {
             initRepository(env, prefix, 1L << 20);
             InProcessCli cli = cli(env, prefix, store -> store);
             // Throttled, so the backup is still uploading when the server dies.
-            CompletableFuture<InProcessCli.Result> backup = CompletableFuture.supplyAsync(() ->
+            CompletableFuture<InProcessCli.Result> backup = inBackground(() ->
                 cli.run("backup", "--json", "--limit-upload", "2M", "--threads", "2", data.toString()));
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
                 .until(() -> count(env, prefix, "data/") >= 3 || backup.isDone());
@@ -162,7 +193,7 @@ class S3FaultToleranceIT {
             long total = InProcessCli.randomTree(data, 7, 30, 1_500_000);
             initRepository(env, prefix, 1L << 20);
             InProcessCli cli = cli(env, prefix, store -> store);
-            CompletableFuture<InProcessCli.Result> backup = CompletableFuture.supplyAsync(() ->
+            CompletableFuture<InProcessCli.Result> backup = inBackground(() ->
                 cli.run("backup", "--json", "--limit-upload", "2M", "--threads", "2", "--retry-budget", "2s",
                     data.toString()));
             // Killed once the backup has indexed some packs (an index is written every few packs).
