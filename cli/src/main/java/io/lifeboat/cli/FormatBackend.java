@@ -101,7 +101,7 @@ final class FormatBackend implements RepositoryBackend {
     }
 
     /** Reads {@code <prefix>ENDPOINT}, {@code REGION}, {@code ACCESS_KEY}, {@code SECRET_KEY}, falling back to {@code LIFEBOAT_S3_*}. */
-    private S3StoreConfig s3Config(RepositoryLocation.S3 s, String prefix) {
+    S3StoreConfig s3Config(RepositoryLocation.S3 s, String prefix) {
         String region = first(env.get(prefix + "REGION"), env.get("LIFEBOAT_S3_REGION"), env.get("AWS_REGION"),
             "us-east-1");
         S3StoreConfig.Builder b = S3StoreConfig.builder(region, s.bucket()).keyPrefix(s.prefix());
