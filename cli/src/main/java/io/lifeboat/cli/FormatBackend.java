@@ -13,6 +13,7 @@ import io.lifeboat.common.repository.RepositoryChecker;
 import io.lifeboat.common.repository.RepositoryLayout;
 import io.lifeboat.common.store.ObjectStore;
 import io.lifeboat.common.store.decorator.ObjectStoreStack;
+import io.lifeboat.common.store.decorator.RetryPolicy;
 import io.lifeboat.common.store.decorator.RetryingObjectStore;
 import io.lifeboat.common.store.decorator.StoreMetrics;
 import io.lifeboat.common.store.local.LocalObjectStore;
@@ -21,6 +22,7 @@ import io.lifeboat.common.store.s3.S3ObjectStore;
 import io.lifeboat.common.store.s3.S3StoreConfig;
 import java.net.URI;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -36,8 +38,8 @@ import java.util.function.UnaryOperator;
  * than AWS; implies path-style addressing), {@code LIFEBOAT_S3_REGION} (else {@code AWS_REGION},
  * else {@code us-east-1}), {@code LIFEBOAT_S3_ACCESS_KEY} and {@code LIFEBOAT_S3_SECRET_KEY} (else
  * the AWS SDK's default credential chain). Every repository store is wrapped in the standard
- * decorators ({@link ObjectStoreStack}): retry with backoff on transient errors within the retry
- * budget, and the upload and download limits of {@link StoreSettings}.
+ * decorators ({@link ObjectStoreStack}): the upload and download limits of {@link StoreSettings},
+ * and for S3 retry with backoff on transient errors within the retry budget.
  *
  * <p>An S3 backup source ({@code backup --source s3:...}) and an S3 restore target
  * ({@code restore --target s3:...}) take their settings from {@code LIFEBOAT_SOURCE_S3_*} and
@@ -46,6 +48,8 @@ import java.util.function.UnaryOperator;
  * retried like the repository but not throttled (the limits are for repository traffic).
  */
 final class FormatBackend implements RepositoryBackend {
+    private static final RetryPolicy NO_RETRY = new RetryPolicy(1, Duration.ZERO, Duration.ZERO, Duration.ZERO);
+
     private final Map<String, String> env;
     private final UnaryOperator<ObjectStore> adapterDecorator;
     private volatile StoreSettings settings = StoreSettings.DEFAULT;
@@ -84,7 +88,10 @@ final class FormatBackend implements RepositoryBackend {
             case RepositoryLocation.S3 s -> S3ObjectStore.open(s3Config(s, "LIFEBOAT_S3_"));
         };
         StoreSettings st = settings;
-        return ObjectStoreStack.standard(adapterDecorator.apply(adapter), st.retryPolicy(), StoreMetrics.NONE,
+        // A local file system is not retried (as before): its transient-looking errors, such as a
+        // full disk, do not heal within a retry budget, and waiting minutes only delays the message.
+        RetryPolicy retry = location instanceof RepositoryLocation.S3 ? st.retryPolicy() : NO_RETRY;
+        return ObjectStoreStack.standard(adapterDecorator.apply(adapter), retry, StoreMetrics.NONE,
             st.uploadKibPerSecond(), st.downloadKibPerSecond());
     }
 
