@@ -6,8 +6,10 @@ import io.lifeboat.common.engine.BackupResult;
 import io.lifeboat.common.engine.BackupSource;
 import io.lifeboat.common.engine.BackupSummary;
 import io.lifeboat.common.engine.files.FileTreeSource;
+import io.lifeboat.common.engine.objects.ObjectStoreSource;
 import io.lifeboat.common.engine.stream.StreamSource;
 import io.lifeboat.common.repository.Repository;
+import io.lifeboat.common.store.ObjectStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,9 +19,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "backup", description = {"Back up paths, standard input, or a command's output.",
+@Command(name = "backup", description = {"Back up paths, standard input, a command's output, or an S3 prefix.",
     "Examples: lifeboat backup /srv/data /etc",
-    "          lifeboat backup --stdin-from-command --stdin-filename db.sql -- pg_dump mydb"})
+    "          lifeboat backup --stdin-from-command --stdin-filename db.sql -- pg_dump mydb",
+    "          lifeboat backup --source s3:uploads-bucket/images"})
 final class BackupCommand extends RepoCommand {
     @Parameters(paramLabel = "PATH|COMMAND", arity = "0..*",
         description = "Paths to back up; with --stdin-from-command, the command and its arguments.")
@@ -33,6 +36,12 @@ final class BackupCommand extends RepoCommand {
 
     @Option(names = "--stdin-filename", defaultValue = "stdin", description = "File name for --stdin data (default: ${DEFAULT-VALUE}).")
     String stdinFilename;
+
+    @Option(names = "--source", paramLabel = "s3:BUCKET/PREFIX",
+        description = "Back up the objects under an S3 prefix; unchanged objects (same ETag, size and time) are not "
+            + "read again. Settings from LIFEBOAT_SOURCE_S3_ENDPOINT, _REGION, _ACCESS_KEY, _SECRET_KEY, "
+            + "else the LIFEBOAT_S3_* ones.")
+    String sourceLocation;
 
     @Option(names = "--tag", description = "Tag the snapshot (repeatable).")
     List<String> tags = new ArrayList<>();
@@ -49,6 +58,22 @@ final class BackupCommand extends RepoCommand {
     @Option(names = "--threads", description = "Worker threads (default: one per core, at least 2).")
     Integer threads;
 
+    private ObjectStore sourceStore;
+
+    private BackupSource objectSource(Chunker chunker) {
+        RepositoryLocation location;
+        try {
+            location = RepositoryLocation.parse(sourceLocation);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--source: " + e.getMessage(), ExitCodes.USAGE);
+        }
+        if (!(location instanceof RepositoryLocation.S3 s3)) {
+            throw new CliException("--source needs s3:bucket/prefix; give local paths as arguments", ExitCodes.USAGE);
+        }
+        sourceStore = root.backend.sourceStore(s3);
+        return new ObjectStoreSource(sourceStore, "", s3.toString(), chunker);
+    }
+
     @Override
     int run(Repository repo) {
         Chunker chunker = root.backend.chunker(repo.chunkerParams());
@@ -56,7 +81,12 @@ final class BackupCommand extends RepoCommand {
         if (stdin && stdinFromCommand) {
             throw new CliException("use either --stdin or --stdin-from-command", ExitCodes.USAGE);
         }
-        if (stdinFromCommand) {
+        if (sourceLocation != null) {
+            if (stdin || stdinFromCommand || !args.isEmpty()) {
+                throw new CliException("--source takes no paths, --stdin or --stdin-from-command", ExitCodes.USAGE);
+            }
+            source = objectSource(chunker);
+        } else if (stdinFromCommand) {
             if (args.isEmpty()) {
                 throw new CliException("--stdin-from-command needs a command after --", ExitCodes.USAGE);
             }
@@ -85,6 +115,10 @@ final class BackupCommand extends RepoCommand {
         BackupResult result;
         try (ProgressReporter progress = ProgressReporter.create("backup", root.err, root.quiet || root.json)) {
             result = source.backup(repo, options, progress);
+        } finally {
+            if (sourceStore != null) {
+                sourceStore.close();
+            }
         }
         BackupSummary s = result.summary();
         if (root.json) {

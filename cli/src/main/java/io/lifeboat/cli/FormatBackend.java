@@ -14,14 +14,17 @@ import io.lifeboat.common.repository.Repository;
 import io.lifeboat.common.repository.RepositoryChecker;
 import io.lifeboat.common.repository.RepositoryLayout;
 import io.lifeboat.common.store.ObjectStore;
+import io.lifeboat.common.store.decorator.ObjectStoreStack;
 import io.lifeboat.common.store.decorator.RetryPolicy;
 import io.lifeboat.common.store.decorator.RetryingObjectStore;
+import io.lifeboat.common.store.decorator.StoreMetrics;
 import io.lifeboat.common.store.local.LocalObjectStore;
 import io.lifeboat.common.store.s3.S3Credentials;
 import io.lifeboat.common.store.s3.S3ObjectStore;
 import io.lifeboat.common.store.s3.S3StoreConfig;
 import java.net.URI;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -29,19 +32,46 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * The production backend: repository format v1 ({@link Repositories}) on a local directory or an
  * S3 bucket. S3 settings come from the environment: {@code LIFEBOAT_S3_ENDPOINT} (for servers other
  * than AWS; implies path-style addressing), {@code LIFEBOAT_S3_REGION} (else {@code AWS_REGION},
  * else {@code us-east-1}), {@code LIFEBOAT_S3_ACCESS_KEY} and {@code LIFEBOAT_S3_SECRET_KEY} (else
- * the AWS SDK's default credential chain). S3 calls are retried with backoff on transient errors.
+ * the AWS SDK's default credential chain). Every repository store is wrapped in the standard
+ * decorators ({@link ObjectStoreStack}): the upload and download limits of {@link StoreSettings},
+ * and for S3 retry with backoff on transient errors within the retry budget.
+ *
+ * <p>An S3 backup source ({@code backup --source s3:...}) and an S3 restore target
+ * ({@code restore --target s3:...}) take their settings from {@code LIFEBOAT_SOURCE_S3_*} and
+ * {@code LIFEBOAT_TARGET_S3_*} (same names after the prefix), each falling back to the
+ * {@code LIFEBOAT_S3_*} one: a source in another account gets its own credentials. They are
+ * retried like the repository but not throttled (the limits are for repository traffic).
  */
 final class FormatBackend implements RepositoryBackend {
+    private static final RetryPolicy NO_RETRY = new RetryPolicy(1, Duration.ZERO, Duration.ZERO, Duration.ZERO);
+
     private final Map<String, String> env;
+    private final UnaryOperator<ObjectStore> adapterDecorator;
+    private volatile StoreSettings settings = StoreSettings.DEFAULT;
 
     FormatBackend(Map<String, String> env) {
+        this(env, UnaryOperator.identity());
+    }
+
+    /**
+     * @param adapterDecorator wraps each storage adapter beneath the retry and throttle decorators
+     *     (tests inject faults there)
+     */
+    FormatBackend(Map<String, String> env, UnaryOperator<ObjectStore> adapterDecorator) {
         this.env = env;
+        this.adapterDecorator = adapterDecorator;
+    }
+
+    @Override
+    public void configure(StoreSettings storeSettings) {
+        this.settings = storeSettings;
     }
 
     FormatBackend() {
@@ -49,7 +79,7 @@ final class FormatBackend implements RepositoryBackend {
     }
 
     private ObjectStore store(RepositoryLocation location, boolean create) {
-        return switch (location) {
+        ObjectStore adapter = switch (location) {
             case RepositoryLocation.Local l -> {
                 if (!create && !Files.isDirectory(l.path())) {
                     throw new CliException("no repository at " + l.path() + " (the directory does not exist)",
@@ -57,24 +87,50 @@ final class FormatBackend implements RepositoryBackend {
                 }
                 yield new LocalObjectStore(l.path());
             }
-            case RepositoryLocation.S3 s -> new RetryingObjectStore(S3ObjectStore.open(s3Config(s)), RetryPolicy.DEFAULT);
+            case RepositoryLocation.S3 s -> S3ObjectStore.open(s3Config(s, "LIFEBOAT_S3_"));
         };
+        StoreSettings st = settings;
+        // A local file system is not retried (as before): its transient-looking errors, such as a
+        // full disk, do not heal within a retry budget, and waiting minutes only delays the message.
+        RetryPolicy retry = location instanceof RepositoryLocation.S3 ? st.retryPolicy() : NO_RETRY;
+        return ObjectStoreStack.standard(adapterDecorator.apply(adapter), retry, StoreMetrics.NONE,
+            st.uploadKibPerSecond(), st.downloadKibPerSecond());
     }
 
-    private S3StoreConfig s3Config(RepositoryLocation.S3 s) {
-        String region = first(env.get("LIFEBOAT_S3_REGION"), env.get("AWS_REGION"), "us-east-1");
+    @Override
+    public ObjectStore sourceStore(RepositoryLocation.S3 location) {
+        return new RetryingObjectStore(adapterDecorator.apply(S3ObjectStore.open(s3Config(location, "LIFEBOAT_SOURCE_S3_"))),
+            settings.retryPolicy());
+    }
+
+    @Override
+    public ObjectStore targetStore(RepositoryLocation.S3 location) {
+        return new RetryingObjectStore(adapterDecorator.apply(S3ObjectStore.open(s3Config(location, "LIFEBOAT_TARGET_S3_"))),
+            settings.retryPolicy());
+    }
+
+    /** Reads {@code <prefix>ENDPOINT}, {@code REGION}, {@code ACCESS_KEY}, {@code SECRET_KEY}, falling back to {@code LIFEBOAT_S3_*}. */
+    S3StoreConfig s3Config(RepositoryLocation.S3 s, String prefix) {
+        String region = first(env.get(prefix + "REGION"), env.get("LIFEBOAT_S3_REGION"), env.get("AWS_REGION"),
+            "us-east-1");
         S3StoreConfig.Builder b = S3StoreConfig.builder(region, s.bucket()).keyPrefix(s.prefix());
-        String endpoint = env.get("LIFEBOAT_S3_ENDPOINT");
+        String endpointVar = first(env.get(prefix + "ENDPOINT")) != null ? prefix + "ENDPOINT" : "LIFEBOAT_S3_ENDPOINT";
+        String endpoint = env.get(endpointVar);
         if (endpoint != null && !endpoint.isBlank()) {
             try {
                 b.endpoint(URI.create(endpoint.strip())).pathStyle(true);
             } catch (IllegalArgumentException e) {
-                throw new CliException("LIFEBOAT_S3_ENDPOINT is not a URL: " + endpoint, ExitCodes.USAGE);
+                throw new CliException(endpointVar + " is not a URL: " + endpoint, ExitCodes.USAGE);
             }
         }
-        String access = env.get("LIFEBOAT_S3_ACCESS_KEY");
-        String secret = env.get("LIFEBOAT_S3_SECRET_KEY");
-        if (access != null && !access.isBlank() && secret != null && !secret.isBlank()) {
+        // A pair is taken whole: never the access key of one and the secret of the other.
+        String access = env.get(prefix + "ACCESS_KEY");
+        String secret = env.get(prefix + "SECRET_KEY");
+        if (first(access) == null || first(secret) == null) {
+            access = env.get("LIFEBOAT_S3_ACCESS_KEY");
+            secret = env.get("LIFEBOAT_S3_SECRET_KEY");
+        }
+        if (first(access) != null && first(secret) != null) {
             b.credentials(S3Credentials.of(access, secret));
         }
         return b.build();

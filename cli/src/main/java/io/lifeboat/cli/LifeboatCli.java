@@ -42,7 +42,9 @@ import picocli.CommandLine.ScopeType;
     footer = {"", "Environment: LIFEBOAT_REPOSITORY, LIFEBOAT_PASSWORD, LIFEBOAT_PASSWORD_FILE, LIFEBOAT_CONFIG,",
         "LIFEBOAT_KEY_FILE, LIFEBOAT_KMS_KEY_ID, LIFEBOAT_KMS_ENDPOINT, LIFEBOAT_KMS_REGION, LIFEBOAT_KMS_ACCESS_KEY, LIFEBOAT_KMS_SECRET_KEY.",
         "Flags win over the environment, which wins over the config file (properties: repository=, password-file=,",
-        "key-file=, kms-key-id=)."})
+        "key-file=, kms-key-id=).",
+        "Also: LIFEBOAT_LIMIT_UPLOAD, LIFEBOAT_LIMIT_DOWNLOAD, LIFEBOAT_RETRY_BUDGET; S3: LIFEBOAT_S3_ENDPOINT, _REGION,",
+        "_ACCESS_KEY, _SECRET_KEY (LIFEBOAT_SOURCE_S3_* and LIFEBOAT_TARGET_S3_* for backup --source / restore --target)."})
 public final class LifeboatCli implements Runnable {
 
     @Option(names = {"-r", "--repo"}, scope = ScopeType.INHERIT, paramLabel = "LOCATION",
@@ -75,6 +77,21 @@ public final class LifeboatCli implements Runnable {
 
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Show stack traces of errors.")
     boolean debug;
+
+    @Option(names = "--limit-upload", scope = ScopeType.INHERIT, paramLabel = "RATE",
+        description = "Limit uploads to the repository, in KiB/s or with a unit: 500, 800K, 10M, 1G "
+            + "(env LIFEBOAT_LIMIT_UPLOAD; default: no limit).")
+    String limitUpload;
+
+    @Option(names = "--limit-download", scope = ScopeType.INHERIT, paramLabel = "RATE",
+        description = "Limit downloads from the repository, like --limit-upload (env LIFEBOAT_LIMIT_DOWNLOAD).")
+    String limitDownload;
+
+    @Option(names = "--retry-budget", scope = ScopeType.INHERIT, paramLabel = "DURATION",
+        description = "How long one storage call keeps retrying transient failures (server errors, throttling, "
+            + "timeouts, connection refused) before the command fails, e.g. 30s, 2m, 0s for no retry "
+            + "(env LIFEBOAT_RETRY_BUDGET; default: 2m).")
+    String retryBudget;
 
     final RepositoryBackend backend;
     final Map<String, String> env;
@@ -161,8 +178,18 @@ public final class LifeboatCli implements Runnable {
         throw new CommandLine.ParameterException(new CommandLine(this), "missing command");
     }
 
+    /**
+     * The repository and password settings. Every command that opens a repository starts here, so
+     * this is also where the backend learns the store settings (limits, retry budget) before it
+     * opens anything.
+     */
     CliSettings settings() {
+        backend.configure(storeSettings());
         return CliSettings.resolve(env, repo, passwordFile, config).withKeyFlags(keyFile, kmsKeyId);
+    }
+
+    StoreSettings storeSettings() {
+        return StoreSettings.resolve(env, limitUpload, limitDownload, retryBudget);
     }
 
     ObjectMapper json() {

@@ -5,6 +5,7 @@ import io.lifeboat.common.chunk.ChunkerParams;
 import io.lifeboat.common.keys.KeyCredentials;
 import io.lifeboat.common.repository.BlobId;
 import io.lifeboat.common.repository.Repository;
+import io.lifeboat.common.store.ObjectStore;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -65,6 +66,23 @@ interface RepositoryBackend {
 
     /** Bytes the repository's packs take in the store, when the implementation knows. */
     OptionalLong storedBytes(Repository repository);
+
+    /**
+     * Sets how stores opened from now on are throttled and retried (the global flags); called
+     * before a command opens anything.
+     */
+    default void configure(StoreSettings settings) {
+    }
+
+    /** The bucket and prefix of {@code backup --source s3:...}, keys relative to the prefix. */
+    default ObjectStore sourceStore(RepositoryLocation.S3 location) {
+        throw new CliException("this backend cannot read S3 sources", ExitCodes.FAILURE);
+    }
+
+    /** The bucket and prefix of {@code restore --target s3:...}, keys relative to the prefix. */
+    default ObjectStore targetStore(RepositoryLocation.S3 location) {
+        throw new CliException("this backend cannot restore into S3", ExitCodes.FAILURE);
+    }
 
     /**
      * The result of the pack-level check.

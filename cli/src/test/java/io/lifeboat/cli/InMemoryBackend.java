@@ -8,7 +8,13 @@ import io.lifeboat.common.repository.BlobId;
 import io.lifeboat.common.repository.Repository;
 import io.lifeboat.common.repository.RepositoryException;
 import io.lifeboat.common.repository.WrongPasswordException;
+import io.lifeboat.common.store.ObjectInfo;
+import io.lifeboat.common.store.ObjectStore;
+import io.lifeboat.common.store.PutOptions;
+import io.lifeboat.common.store.decorator.ForwardingObjectStore;
+import io.lifeboat.common.store.memory.InMemoryObjectStore;
 import java.util.HashMap;
+import java.util.function.Consumer;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -62,5 +68,51 @@ final class InMemoryBackend implements RepositoryBackend {
     @Override
     public OptionalLong storedBytes(Repository repository) {
         return OptionalLong.of(1000);
+    }
+
+    /** Buckets of {@code --source} and {@code --target s3:...}, by name; prefixes as key prefixes. */
+    final Map<String, InMemoryObjectStore> buckets = new HashMap<>();
+    StoreSettings configured;
+
+    @Override
+    public void configure(StoreSettings settings) {
+        configured = settings;
+    }
+
+    @Override
+    public ObjectStore sourceStore(RepositoryLocation.S3 location) {
+        return prefixed(location);
+    }
+
+    @Override
+    public ObjectStore targetStore(RepositoryLocation.S3 location) {
+        return prefixed(location);
+    }
+
+    private ObjectStore prefixed(RepositoryLocation.S3 location) {
+        InMemoryObjectStore bucket = buckets.computeIfAbsent(location.bucket(), b -> new InMemoryObjectStore(b));
+        String p = location.prefix().isEmpty() ? "" : location.prefix() + "/";
+        return new ForwardingObjectStore(bucket) {
+            @Override
+            public void put(String key, byte[] data, PutOptions options) {
+                delegate.put(p + key, data, options);
+            }
+
+            @Override
+            public byte[] get(String key) {
+                return delegate.get(p + key);
+            }
+
+            @Override
+            public java.io.InputStream open(String key) {
+                return delegate.open(p + key);
+            }
+
+            @Override
+            public void list(String prefix, Consumer<ObjectInfo> consumer) {
+                delegate.list(p + prefix, i -> consumer.accept(
+                    new ObjectInfo(i.key().substring(p.length()), i.size(), i.lastModified(), i.etag())));
+            }
+        };
     }
 }

@@ -67,6 +67,55 @@ class LifeboatCliTest {
     }
 
     @Test
+    void backsUpAnS3PrefixReusingUnchangedObjectsAndRestoresIntoAnotherPrefix() throws Exception {
+        var bucket = backend.buckets.computeIfAbsent("uploads", b -> new io.lifeboat.common.store.memory.InMemoryObjectStore());
+        bucket.put("images/cat.jpg", "meow".getBytes(StandardCharsets.UTF_8));
+        bucket.put("images/2024/dog.jpg", "woof".getBytes(StandardCharsets.UTF_8));
+        bucket.put("other/skip", "x".getBytes(StandardCharsets.UTF_8));
+        run("init");
+        assertThat(run("backup", "--json", "--source", "s3:uploads/images")).as(err).isZero();
+        assertThat(json().get("files_new").asLong()).isEqualTo(2);
+        assertThat(run("backup", "--json", "--source", "s3:uploads/images")).as(err).isZero();
+        assertThat(json().get("files_unmodified").asLong()).isEqualTo(2);
+        assertThat(json().get("bytes_read").asLong()).isZero();
+        assertThat(run("snapshots", "--json")).isZero();
+        assertThat(json().get(0).get("paths").get(0).asText()).isEqualTo("s3:uploads/images");
+
+        assertThat(run("restore", "latest", "--target", "s3:restored/copy")).as(err).isZero();
+        assertThat(out).contains("s3:restored/copy");
+        var restored = backend.buckets.get("restored");
+        assertThat(new String(restored.get("copy/images/2024/dog.jpg"), StandardCharsets.UTF_8)).isEqualTo("woof");
+        assertThat(new String(restored.get("copy/images/cat.jpg"), StandardCharsets.UTF_8)).isEqualTo("meow");
+        assertThat(run("restore", "latest", "--target", "s3:restored/copy")).isEqualTo(ExitCodes.FAILURE);
+        assertThat(err).contains("already holds objects");
+
+        assertThat(run("restore", "latest", "--target", tmp.resolve("dir").toString())).as(err).isZero();
+        assertThat(Files.readString(tmp.resolve("dir/images/2024/dog.jpg"))).isEqualTo("woof");
+    }
+
+    @Test
+    void sourceNeedsAnS3LocationAndNoPaths() {
+        run("init");
+        assertThat(run("backup", "--source", tmp.toString())).isEqualTo(ExitCodes.USAGE);
+        assertThat(err).contains("--source needs s3:bucket/prefix");
+        assertThat(run("backup", "--source", "s3:b/p", data.toString())).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("backup", "--source", "s3:")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err).contains("--source:").contains("bucket");
+    }
+
+    @Test
+    void limitsAndRetryBudgetReachTheBackendAndBadValuesAreUsageErrors() {
+        run("init");
+        assertThat(run("--limit-upload", "10M", "snapshots", "--limit-download", "500", "--retry-budget", "30s")).as(err).isZero();
+        assertThat(backend.configured).isEqualTo(new StoreSettings(10240, 500, java.time.Duration.ofSeconds(30)));
+        env.put("LIFEBOAT_LIMIT_DOWNLOAD", "1G");
+        assertThat(run("snapshots")).isZero();
+        assertThat(backend.configured.downloadKibPerSecond()).isEqualTo(1 << 20);
+        assertThat(run("snapshots", "--limit-upload", "fast")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.strip()).isEqualTo("lifeboat: --limit-upload needs a rate in KiB/s such as 500, 800K, 10M or 1G, got 'fast'");
+    }
+
+    @Test
     void jsonOutputsParse() throws Exception {
         run("init");
         assertThat(run("backup", "--json", data.toString())).isZero();

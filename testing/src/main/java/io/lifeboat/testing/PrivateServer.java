@@ -1,7 +1,15 @@
 package io.lifeboat.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 /**
  * A private instance of one local server, in its own directory on its own free ports, for tests that
@@ -51,6 +59,39 @@ public final class PrivateServer implements AutoCloseable {
     /** Stops the server; its data stays. Idempotent. */
     public void stop() {
         script.run("stop-private", server, dir.toString());
+    }
+
+    /**
+     * Kills the server at once with SIGKILL, as a crash or a pulled plug would: no shutdown, open
+     * connections reset. Its data stays; {@link #restart()} brings it back. Idempotent.
+     */
+    public void kill() {
+        List<Path> pidFiles;
+        try (Stream<Path> files = Files.list(dir)) {
+            pidFiles = files.filter(p -> p.getFileName().toString().endsWith(".pid")).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+        for (Path f : pidFiles) {
+            long pid;
+            try {
+                pid = Long.parseLong(Files.readString(f).strip());
+            } catch (IOException | NumberFormatException e) {
+                continue;
+            }
+            ProcessHandle.of(pid).ifPresent(p -> {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                try {
+                    p.onExit().get(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while killing " + this, e);
+                } catch (ExecutionException | TimeoutException e) {
+                    throw new IllegalStateException("process " + pid + " of " + this + " did not die", e);
+                }
+            });
+        }
     }
 
     /** Starts it again on the same ports with the same data (a no-op when it runs). */

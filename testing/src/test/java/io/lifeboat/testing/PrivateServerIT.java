@@ -34,6 +34,11 @@ class PrivateServerIT {
             s3.restart();
             assertEquals(endpoint.toString(), s3.get("LIFEBOAT_S3_ENDPOINT"));
             assertEquals(403, status(endpoint));
+
+            s3.kill();
+            assertThrows(ConnectException.class, () -> status(endpoint));
+            s3.restart();
+            assertEquals(403, status(endpoint));
         }
     }
 

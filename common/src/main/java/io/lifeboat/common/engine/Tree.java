@@ -90,6 +90,9 @@ public record Tree(List<TreeNode> nodes) {
                             g.writeString(id.hex());
                         }
                         g.writeEndArray();
+                        if (n.etag() != null) {
+                            g.writeStringField("etag", n.etag());
+                        }
                     }
                     case DIR -> g.writeStringField("subtree", n.subtree().hex());
                     case SYMLINK -> g.writeStringField("target", n.linkTarget());
@@ -164,6 +167,7 @@ public record Tree(List<TreeNode> nodes) {
         List<BlobId> content = null;
         String subtree = null;
         String target = null;
+        String etag = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken t = p.nextToken();
@@ -189,6 +193,7 @@ public record Tree(List<TreeNode> nodes) {
                 }
                 case "subtree" -> subtree = string(p, t, field);
                 case "target" -> target = string(p, t, field);
+                case "etag" -> etag = string(p, t, field);
                 default -> p.skipChildren();
             }
         }
@@ -209,7 +214,8 @@ public record Tree(List<TreeNode> nodes) {
             case SYMLINK -> expect(target != null, "symlink node without target");
         }
         return new TreeNode(name, nodeType, mode, uid, gid, user, group, mtime, ctime, inode, device, size,
-            nodeType == NodeType.FILE ? content : List.of(), sub, nodeType == NodeType.SYMLINK ? target : null);
+            nodeType == NodeType.FILE ? content : List.of(), sub, nodeType == NodeType.SYMLINK ? target : null,
+            nodeType == NodeType.FILE ? etag : null);
     }
 
     private static String string(JsonParser p, JsonToken t, String field) throws IOException {

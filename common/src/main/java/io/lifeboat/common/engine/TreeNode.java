@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param content a file's data blobs in order; empty for an empty file and for other types
  * @param subtree a directory's TREE blob; null for other types
  * @param linkTarget a symlink's target, as stored in the link; null for other types
+ * @param etag a file's version tag at the source (an S3 ETag), for sources that detect changes by
+ *     it; null when the source has none (file trees). Stored as the optional field {@code etag}.
  */
 public record TreeNode(
         String name,
@@ -40,7 +42,8 @@ public record TreeNode(
         long size,
         List<BlobId> content,
         BlobId subtree,
-        String linkTarget) {
+        String linkTarget,
+        String etag) {
 
     public TreeNode {
         Objects.requireNonNull(name, "name");
@@ -54,6 +57,17 @@ public record TreeNode(
         if (type == NodeType.SYMLINK) {
             Objects.requireNonNull(linkTarget, "a symlink node needs a target");
         }
+        if (etag != null && type != NodeType.FILE) {
+            throw new IllegalArgumentException("only a file node has an etag");
+        }
+    }
+
+    /** A node without an etag, as every source but object stores makes. */
+    public TreeNode(String name, NodeType type, int mode, long uid, long gid, String user, String group,
+            long mtimeNs, long ctimeNs, long inode, long device, long size, List<BlobId> content, BlobId subtree,
+            String linkTarget) {
+        this(name, type, mode, uid, gid, user, group, mtimeNs, ctimeNs, inode, device, size, content, subtree,
+            linkTarget, null);
     }
 
     public boolean isFile() {
@@ -71,7 +85,7 @@ public record TreeNode(
     /** A copy of this node with another name (used by sources that rename roots). */
     public TreeNode withName(String newName) {
         return new TreeNode(newName, type, mode, uid, gid, user, group, mtimeNs, ctimeNs, inode, device, size,
-            content, subtree, linkTarget);
+            content, subtree, linkTarget, etag);
     }
 
     /** A builder for nodes; fixtures and sources fill what they know. */
@@ -96,6 +110,7 @@ public record TreeNode(
         private List<BlobId> content = List.of();
         private BlobId subtree;
         private String linkTarget;
+        private String etag;
 
         private Builder(String name, NodeType type) {
             this.name = name;
@@ -115,10 +130,11 @@ public record TreeNode(
         public Builder content(List<BlobId> v) { this.content = v; return this; }
         public Builder subtree(BlobId v) { this.subtree = v; return this; }
         public Builder linkTarget(String v) { this.linkTarget = v; return this; }
+        public Builder etag(String v) { this.etag = v; return this; }
 
         public TreeNode build() {
             return new TreeNode(name, type, mode, uid, gid, user, group, mtimeNs, ctimeNs, inode, device, size,
-                content, subtree, linkTarget);
+                content, subtree, linkTarget, etag);
         }
     }
 }

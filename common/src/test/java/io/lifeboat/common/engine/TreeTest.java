@@ -24,6 +24,8 @@ class TreeTest {
             TreeNode.builder("dir", NodeType.DIR).mode(0755).mtimeNs(5).subtree(A).build(),
             TreeNode.builder("link", NodeType.SYMLINK).mode(0777).mtimeNs(6).linkTarget("/abs/target").build(),
             TreeNode.builder("empty", NodeType.FILE).mtimeNs(7).build(),
+            TreeNode.builder("object", NodeType.FILE).mtimeNs(9).size(3).content(List.of(B))
+                .etag("\"9a0364b9e99bb480dd25e1f0284c8555\"").build(),
             TreeNode.builder("\u00e9t\u00e9 \ud83d\ude00", NodeType.FILE).mtimeNs(8).build()));
     }
 
@@ -38,7 +40,25 @@ class TreeTest {
         Tree t = sample();
         assertThat(t.encode()).isEqualTo(Tree.of(t.nodes().reversed()).encode());
         assertThat(t.nodes()).extracting(TreeNode::name)
-            .containsExactly("dir", "empty", "link", "z-file", "\u00e9t\u00e9 \ud83d\ude00");
+            .containsExactly("dir", "empty", "link", "object", "z-file", "\u00e9t\u00e9 \ud83d\ude00");
+    }
+
+    @Test
+    void etagIsWrittenAfterContentOnlyWhenPresent() {
+        String json = new String(sample().encode(), StandardCharsets.UTF_8);
+        assertThat(json).contains("\"content\":[\"" + B.hex() + "\"],\"etag\":\"\\\"9a0364b9e99bb480dd25e1f0284c8555\\\"\"}");
+        assertThat(json.split("etag", -1)).hasSize(2);
+        assertThat(sample().find("object")).map(TreeNode::etag).contains("\"9a0364b9e99bb480dd25e1f0284c8555\"");
+        assertThat(sample().find("empty")).map(TreeNode::etag).isEmpty();
+    }
+
+    @Test
+    void etagOnANodeOtherThanAFileIsRefusedWhenBuiltAndIgnoredWhenRead() {
+        assertThatThrownBy(() -> TreeNode.builder("d", NodeType.DIR).subtree(A).etag("x").build())
+            .isInstanceOf(IllegalArgumentException.class);
+        String json = "{\"version\":1,\"nodes\":[{\"name\":\"d\",\"type\":\"dir\",\"mode\":493,\"mtime\":1,"
+            + "\"subtree\":\"" + A.hex() + "\",\"etag\":\"x\"}]}";
+        assertThat(Tree.decode(json.getBytes(StandardCharsets.UTF_8)).nodes().getFirst().etag()).isNull();
     }
 
     @Test
@@ -74,6 +94,7 @@ class TreeTest {
         "{\"version\":1,\"nodes\":[{\"name\":\"f\",\"type\":\"file\",\"mode\":420,\"mtime\":1,\"size\":-1,\"content\":[]}]}",
         "{\"version\":1,\"nodes\":[{\"name\":\"f\",\"type\":\"file\",\"mode\":420,\"mtime\":1,\"content\":[\"abc\"]}]}",
         "{\"version\":1,\"nodes\":[{\"name\":\"f\",\"type\":\"file\",\"mode\":420,\"mtime\":99999999999999999999999,\"content\":[]}]}",
+        "{\"version\":1,\"nodes\":[{\"name\":\"f\",\"type\":\"file\",\"mode\":420,\"mtime\":1,\"content\":[],\"etag\":7}]}",
         "{\"version\":1,\"nodes\":[{\"name\":\"d\",\"type\":\"dir\",\"mode\":420,\"mtime\":1}]}",
         "{\"version\":1,\"nodes\":[{\"name\":\"l\",\"type\":\"symlink\",\"mode\":420,\"mtime\":1}]}",
         "{\"version\":1,\"nodes\":[{\"name\":\"..\",\"type\":\"file\",\"mode\":420,\"mtime\":1,\"content\":[]}]}",
