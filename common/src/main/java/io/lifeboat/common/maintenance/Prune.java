@@ -76,6 +76,7 @@ public final class Prune {
     private final Instant now;
     private final MaintenanceRecords records;
     private final List<String> journalObjects = new ArrayList<>();
+    private final RetentionLockPolicy retentionLock;
 
     private Prune(PackRepository repo, PruneOptions options, MaintenanceLease lease) {
         this.repo = repo;
@@ -84,6 +85,7 @@ public final class Prune {
         this.lease = lease;
         this.now = repo.clock().instant();
         this.records = repo.maintenanceRecords();
+        this.retentionLock = options.retentionLock() != null ? options.retentionLock() : RetentionLockPolicy.fromStore(store);
     }
 
     /** Runs prune once; see the class comment. */
@@ -402,10 +404,10 @@ public final class Prune {
     }
 
     private boolean deletableNow(PackId id, PackInfo info) {
-        if (!options.retentionLock().deletableNow(RepositoryLayout.pack(id), now)) {
+        if (!retentionLock.deletableNow(RepositoryLayout.pack(id), now)) {
             return false;
         }
-        return info == null || info.indexKeys.stream().allMatch(k -> options.retentionLock().deletableNow(k, now));
+        return info == null || info.indexKeys.stream().allMatch(k -> retentionLock.deletableNow(k, now));
     }
 
     // ---------------------------------------------------------------- changing
@@ -460,7 +462,7 @@ public final class Prune {
     private IndexFile.PackRecord upload(PackWriter writer) {
         PackWriter.FinishedPack pack = repo.finishPack(writer);
         String key = RepositoryLayout.pack(pack.id());
-        store.put(key, pack.bytes(), PutOptions.of(ObjectKind.PACK));
+        store.put(key, pack.bytes(), repo.putOptions(key, ObjectKind.PACK));
         journalObjects.add(key);
         return new IndexFile.PackRecord(pack.id(), pack.bytes().length, pack.entries());
     }
@@ -476,6 +478,9 @@ public final class Prune {
         }
         int rewritten = 0;
         for (String key : affected) {
+            if (!retentionLock.deletableNow(key, now)) {
+                continue; // still locked: it stays, naming a pack that is gone (harmless; a later run retries)
+            }
             List<IndexFile.PackRecord> records;
             try {
                 records = repo.readIndexFile(key);

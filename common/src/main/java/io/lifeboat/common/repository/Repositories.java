@@ -45,6 +45,10 @@ public final class Repositories {
         if (password == null || password.length == 0) {
             throw new RepositoryException("a password is required to create a repository");
         }
+        if (options.objectLock() != null && !store.capabilities().objectLock()) {
+            throw new RepositoryException("object lock (" + options.objectLock().describe() + ") needs a store with S3 Object Lock; "
+                + store.describe() + " has none: create the bucket with Object Lock enabled");
+        }
         removeLeftoversOfAnInterruptedInit(store);
         byte[] master = MasterKeys.newMasterKey();
         try {
@@ -52,20 +56,27 @@ public final class Repositories {
             RepositoryConfig config = new RepositoryConfig(FormatVersion.CURRENT, HexFormat.of().formatHex(AesGcm.randomBytes(32)),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS), options.chunker(), io.lifeboat.common.crypto.Algorithms.HMAC_SHA256,
                 options.compression(), options.compressionLevel(), io.lifeboat.common.crypto.Algorithms.HKDF_SHA256,
-                options.packSizeTarget());
+                options.packSizeTarget(), options.objectLock());
             config.validate();
             options.scrypt().check("init options");
 
+            ObjectLockKeeper lock = options.objectLock() == null ? null
+                : new ObjectLockKeeper(store, options.objectLock(), openOptions.clock(), new MaintenanceRecords(keys));
             byte[] keyring = Keyring.seal(Keyring.newEpoch(1), keys);
-            store.put(RepositoryLayout.keyring(Sha256.hex(keyring)), keyring, PutOptions.DEFAULT);
+            String keyringKey = RepositoryLayout.keyring(Sha256.hex(keyring));
+            store.put(keyringKey, keyring, initOptions(lock, keyringKey));
             String slotId = HexFormat.of().formatHex(AesGcm.randomBytes(16));
             store.put(RepositoryLayout.keySlot(slotId), KeySlot.createPassphrase(slotId, master, password, options.scrypt()),
-                PutOptions.DEFAULT);
-            store.put(RepositoryLayout.CONFIG, config.seal(keys.metadataKey()), PutOptions.DEFAULT);
+                initOptions(lock, RepositoryLayout.keySlot(slotId)));
+            store.put(RepositoryLayout.CONFIG, config.seal(keys.metadataKey()), initOptions(lock, RepositoryLayout.CONFIG));
             return PackRepository.open(store, master, openOptions);
         } finally {
             Arrays.fill(master, (byte) 0);
         }
+    }
+
+    private static PutOptions initOptions(ObjectLockKeeper lock, String key) {
+        return lock == null ? PutOptions.DEFAULT : lock.options(key, io.lifeboat.common.store.ObjectKind.METADATA);
     }
 
     /**

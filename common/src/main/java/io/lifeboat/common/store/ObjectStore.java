@@ -87,6 +87,18 @@ public interface ObjectStore extends AutoCloseable {
     }
 
     /**
+     * Reads {@code length} bytes of one version starting at {@code offset}. The default reads the
+     * whole version; adapters override it with a ranged read.
+     */
+    default byte[] getVersionRange(String key, String versionId, long offset, int length) {
+        byte[] all = getVersion(key, versionId);
+        if (offset < 0 || length < 0 || offset + length > all.length) {
+            throw new StoreException("range " + offset + "+" + length + " runs past the end of " + key + " version " + versionId);
+        }
+        return java.util.Arrays.copyOfRange(all, (int) offset, (int) offset + length);
+    }
+
+    /**
      * Permanently deletes one version (or delete marker). A store with Object Lock refuses a version
      * under active retention with a {@link StoreException}.
      *

@@ -76,6 +76,11 @@ public abstract class ForwardingObjectStore implements ObjectStore {
     }
 
     @Override
+    public byte[] getVersionRange(String key, String versionId, long offset, int length) {
+        return delegate.getVersionRange(key, versionId, offset, length);
+    }
+
+    @Override
     public void deleteVersion(String key, String versionId) {
         delegate.deleteVersion(key, versionId);
     }

@@ -182,6 +182,11 @@ public final class RetryingObjectStore extends ForwardingObjectStore {
     }
 
     @Override
+    public byte[] getVersionRange(String key, String versionId, long offset, int length) {
+        return retry(StoreOperation.GET_RANGE, key, () -> delegate.getVersionRange(key, versionId, offset, length));
+    }
+
+    @Override
     public void deleteVersion(String key, String versionId) {
         retry(StoreOperation.DELETE, key, () -> {
             delegate.deleteVersion(key, versionId);

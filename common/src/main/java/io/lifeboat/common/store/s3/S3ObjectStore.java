@@ -415,6 +415,25 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
+    public byte[] getVersionRange(String key, String versionId, long offset, int length) {
+        if (offset < 0 || length <= 0) {
+            return ObjectStore.super.getVersionRange(key, versionId, offset, length);
+        }
+        byte[] data;
+        try {
+            String range = "bytes=" + offset + "-" + (offset + length - 1);
+            data = s3.getObjectAsBytes(r -> r.bucket(config.bucket()).key(fullKey(key)).versionId(versionId).range(range))
+                    .asByteArrayUnsafe();
+        } catch (SdkException | UncheckedIOException e) {
+            throw errors.map("ranged get of version " + versionId, key, e);
+        }
+        if (data.length != length) {
+            throw pastEnd(key, offset, length, offset + data.length);
+        }
+        return data;
+    }
+
+    @Override
     public void deleteVersion(String key, String versionId) {
         try {
             s3.deleteObject(r -> r.bucket(config.bucket()).key(fullKey(key)).versionId(versionId));
