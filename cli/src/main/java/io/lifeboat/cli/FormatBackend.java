@@ -6,11 +6,13 @@ import io.lifeboat.common.chunk.Chunkers;
 import io.lifeboat.common.repository.BlobId;
 import io.lifeboat.common.repository.CheckReport;
 import io.lifeboat.common.repository.InitOptions;
+import io.lifeboat.common.repository.ObjectLockSettings;
 import io.lifeboat.common.repository.PackRepository;
 import io.lifeboat.common.repository.Repositories;
 import io.lifeboat.common.repository.Repository;
 import io.lifeboat.common.repository.RepositoryChecker;
 import io.lifeboat.common.repository.RepositoryLayout;
+import io.lifeboat.common.repository.VersionRecoveringStore;
 import io.lifeboat.common.store.ObjectStore;
 import io.lifeboat.common.store.decorator.RetryPolicy;
 import io.lifeboat.common.store.decorator.RetryingObjectStore;
@@ -34,6 +36,10 @@ import java.util.Set;
  * than AWS; implies path-style addressing), {@code LIFEBOAT_S3_REGION} (else {@code AWS_REGION},
  * else {@code us-east-1}), {@code LIFEBOAT_S3_ACCESS_KEY} and {@code LIFEBOAT_S3_SECRET_KEY} (else
  * the AWS SDK's default credential chain). S3 calls are retried with backoff on transient errors.
+ *
+ * <p>Commands that delete (forget, prune, hold removal) use {@code LIFEBOAT_S3_MAINTENANCE_ACCESS_KEY}
+ * and {@code LIFEBOAT_S3_MAINTENANCE_SECRET_KEY} when both are set, so the backup credential never
+ * needs {@code s3:DeleteObject} (docs/security.md); without them they use the backup credential.
  */
 final class FormatBackend implements RepositoryBackend {
     private final Map<String, String> env;
@@ -47,6 +53,10 @@ final class FormatBackend implements RepositoryBackend {
     }
 
     private ObjectStore store(RepositoryLocation location, boolean create) {
+        return store(location, create, false);
+    }
+
+    private ObjectStore store(RepositoryLocation location, boolean create, boolean maintenance) {
         return switch (location) {
             case RepositoryLocation.Local l -> {
                 if (!create && !Files.isDirectory(l.path())) {
@@ -55,11 +65,11 @@ final class FormatBackend implements RepositoryBackend {
                 }
                 yield new LocalObjectStore(l.path());
             }
-            case RepositoryLocation.S3 s -> new RetryingObjectStore(S3ObjectStore.open(s3Config(s)), RetryPolicy.DEFAULT);
+            case RepositoryLocation.S3 s -> new RetryingObjectStore(S3ObjectStore.open(s3Config(s, maintenance)), RetryPolicy.DEFAULT);
         };
     }
 
-    private S3StoreConfig s3Config(RepositoryLocation.S3 s) {
+    private S3StoreConfig s3Config(RepositoryLocation.S3 s, boolean maintenance) {
         String region = first(env.get("LIFEBOAT_S3_REGION"), env.get("AWS_REGION"), "us-east-1");
         S3StoreConfig.Builder b = S3StoreConfig.builder(region, s.bucket()).keyPrefix(s.prefix());
         String endpoint = env.get("LIFEBOAT_S3_ENDPOINT");
@@ -72,6 +82,12 @@ final class FormatBackend implements RepositoryBackend {
         }
         String access = env.get("LIFEBOAT_S3_ACCESS_KEY");
         String secret = env.get("LIFEBOAT_S3_SECRET_KEY");
+        String maintenanceAccess = env.get("LIFEBOAT_S3_MAINTENANCE_ACCESS_KEY");
+        String maintenanceSecret = env.get("LIFEBOAT_S3_MAINTENANCE_SECRET_KEY");
+        if (maintenance && maintenanceAccess != null && !maintenanceAccess.isBlank() && maintenanceSecret != null && !maintenanceSecret.isBlank()) {
+            access = maintenanceAccess;
+            secret = maintenanceSecret;
+        }
         if (access != null && !access.isBlank() && secret != null && !secret.isBlank()) {
             b.credentials(S3Credentials.of(access, secret));
         }
@@ -98,8 +114,28 @@ final class FormatBackend implements RepositoryBackend {
     }
 
     @Override
+    public Repository init(RepositoryLocation location, char[] password, ChunkerParams chunker, ObjectLockSettings objectLock) {
+        InitOptions options = InitOptions.defaults().withObjectLock(objectLock);
+        return Repositories.init(store(location, true), password, chunker == null ? options : options.withChunker(chunker));
+    }
+
+    @Override
     public Repository open(RepositoryLocation location, char[] password) {
-        ObjectStore store = store(location, false);
+        return open(location, password, Access.BACKUP);
+    }
+
+    @Override
+    public Repository open(RepositoryLocation location, char[] password, Access access) {
+        ObjectStore raw = store(location, false, access.maintenance());
+        ObjectStore store = raw;
+        if (access.fromVersions()) {
+            try {
+                store = new VersionRecoveringStore(raw);
+            } catch (RuntimeException e) {
+                raw.close();
+                throw e;
+            }
+        }
         if (!store.exists(RepositoryLayout.CONFIG)) {
             throw new CliException("no repository at " + location + " (no config object; run lifeboat init)",
                 ExitCodes.NO_REPOSITORY);
@@ -117,6 +153,7 @@ final class FormatBackend implements RepositoryBackend {
         RepositoryChecker checker = new RepositoryChecker((PackRepository) repository);
         List<CheckReport> reports = new ArrayList<>();
         reports.add(checker.checkMetadata());
+        reports.add(checker.checkVersions());
         if (readFraction > 0) {
             reports.add(checker.readData(Math.min(100.0, readFraction * 100.0)));
         }

@@ -18,13 +18,18 @@ abstract class RepoCommand implements Callable<Integer> {
         CliSettings s = root.settings();
         RepositoryLocation location = s.location();
         char[] password = s.password(false);
-        try (Repository repo = root.backend.open(location, password)) {
+        try (Repository repo = root.backend.open(location, password, access())) {
             java.util.Arrays.fill(password, '\0');
             return run(repo);
         }
     }
 
     abstract int run(Repository repo) throws Exception;
+
+    /** How the command reaches the store: as a backup (the default), for maintenance, or through versions. */
+    RepositoryBackend.Access access() {
+        return RepositoryBackend.Access.BACKUP;
+    }
 
     /**
      * Leaves a signed journal entry for work the catalog should learn about (restores, checks), so

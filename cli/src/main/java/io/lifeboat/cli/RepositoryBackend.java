@@ -3,6 +3,7 @@ package io.lifeboat.cli;
 import io.lifeboat.common.chunk.Chunker;
 import io.lifeboat.common.chunk.ChunkerParams;
 import io.lifeboat.common.repository.BlobId;
+import io.lifeboat.common.repository.ObjectLockSettings;
 import io.lifeboat.common.repository.Repository;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,36 @@ interface RepositoryBackend {
     Repository init(RepositoryLocation location, char[] password, ChunkerParams chunker);
 
     Repository open(RepositoryLocation location, char[] password);
+
+    /**
+     * How a command reaches the store.
+     *
+     * @param maintenance the command deletes (forget, prune, hold removal): use the maintenance
+     *     credential where one is configured
+     * @param fromVersions read each object as its newest authentic version, through delete markers
+     *     and overwrites ({@code --from-versions})
+     */
+    record Access(boolean maintenance, boolean fromVersions) {
+        static final Access BACKUP = new Access(false, false);
+    }
+
+    /** Opens with the given access; implementations without versions or roles support only {@link Access#BACKUP}. */
+    default Repository open(RepositoryLocation location, char[] password, Access access) {
+        if (access.fromVersions()) {
+            throw new CliException("this repository implementation cannot read object versions", ExitCodes.FAILURE);
+        }
+        return open(location, password);
+    }
+
+    /**
+     * Creates a repository; {@code chunker} null for the default, {@code objectLock} null for none.
+     */
+    default Repository init(RepositoryLocation location, char[] password, ChunkerParams chunker, ObjectLockSettings objectLock) {
+        if (objectLock != null) {
+            throw new CliException("this repository implementation does not support object lock", ExitCodes.FAILURE);
+        }
+        return chunker == null ? init(location, password) : init(location, password, chunker);
+    }
 
     Chunker chunker(ChunkerParams params);
 
