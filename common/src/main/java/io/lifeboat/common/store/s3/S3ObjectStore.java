@@ -380,6 +380,7 @@ public final class S3ObjectStore implements ObjectStore {
 
     @Override
     public void listVersions(String prefix, Consumer<ObjectVersion> consumer) {
+        requireVersioning();
         String full = fullPrefix(prefix);
         int strip = config.keyPrefix().length();
         List<ObjectVersion> out = new ArrayList<>();
@@ -407,6 +408,7 @@ public final class S3ObjectStore implements ObjectStore {
 
     @Override
     public byte[] getVersion(String key, String versionId) {
+        requireVersioning();
         try {
             return s3.getObjectAsBytes(r -> r.bucket(config.bucket()).key(fullKey(key)).versionId(versionId)).asByteArrayUnsafe();
         } catch (SdkException | UncheckedIOException e) {
@@ -416,6 +418,7 @@ public final class S3ObjectStore implements ObjectStore {
 
     @Override
     public byte[] getVersionRange(String key, String versionId, long offset, int length) {
+        requireVersioning();
         if (offset < 0 || length <= 0) {
             return ObjectStore.super.getVersionRange(key, versionId, offset, length);
         }
@@ -435,6 +438,7 @@ public final class S3ObjectStore implements ObjectStore {
 
     @Override
     public void deleteVersion(String key, String versionId) {
+        requireVersioning();
         try {
             s3.deleteObject(r -> r.bucket(config.bucket()).key(fullKey(key)).versionId(versionId));
         } catch (SdkException | UncheckedIOException e) {
@@ -477,6 +481,12 @@ public final class S3ObjectStore implements ObjectStore {
                             .retainUntilDate(retention.retainUntil())));
         } catch (SdkException | UncheckedIOException e) {
             throw errors.map("put object retention", key, e);
+        }
+    }
+
+    private void requireVersioning() {
+        if (!capabilities().versioning()) {
+            throw new UnsupportedStoreOperationException(description + " keeps no object versions (bucket versioning is off)");
         }
     }
 
