@@ -233,6 +233,7 @@ public final class Prune {
         for (String key : staleSessions) {
             store.delete(key);
         }
+        consolidateRetentionRecords();
 
         PruneReport report = new PruneReport(false, lease.token(), snapshots, used.size(), stored.size(), toMark.size() + toRepack.size(),
             toUnmark.size(), toRepack.size(), repackedBlobs, toDelete.size(), freed, rewritten, waiting, deferred, retained,
@@ -411,6 +412,41 @@ public final class Prune {
     }
 
     // ---------------------------------------------------------------- changing
+
+    /** Above this many retention records (one per locked backup), prune merges them into one. */
+    static final int RETENTION_RECORDS_KEPT = 32;
+
+    /**
+     * Merges the retention records of an Object Lock repository (format section 16) into one, once
+     * there are more than {@value #RETENTION_RECORDS_KEPT}, dropping dates already past (they no
+     * longer save a request) and unreadable records. Only the records listed are deleted, so a record
+     * a backup writes meanwhile survives. A lost record costs requests, never protection.
+     */
+    private void consolidateRetentionRecords() {
+        List<String> keys = new ArrayList<>();
+        store.list(RepositoryLayout.RETENTION, i -> keys.add(i.key()));
+        if (keys.size() <= RETENTION_RECORDS_KEPT) {
+            return;
+        }
+        Map<String, Instant> merged = new TreeMap<>();
+        for (String key : keys) {
+            try {
+                records.decodeRetention(store.get(key), key).forEach((k, t) -> merged.merge(k, t, (a, b) -> a.isAfter(b) ? a : b));
+            } catch (ObjectNotFoundException | RepositoryException e) {
+                // unreadable: dropped with the others
+            }
+        }
+        merged.values().removeIf(t -> !t.isAfter(now));
+        lease.verify();
+        if (!merged.isEmpty()) {
+            String key = RepositoryLayout.retentionRecord(now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                java.util.HexFormat.of().formatHex(io.lifeboat.common.crypto.AesGcm.randomBytes(8)));
+            store.put(key, records.encodeRetention(merged, now), PutOptions.of(ObjectKind.METADATA));
+        }
+        for (String key : keys) {
+            store.delete(key);
+        }
+    }
 
     private void mark(PackId id, long length, String reason) {
         String key = RepositoryLayout.pruneCandidate(id);

@@ -254,4 +254,24 @@ class ObjectLockTest {
             assertThat(new RepositoryChecker(repo).checkVersions().problems()).isEmpty();
         }
     }
+
+    @Test
+    void pruneMergesManyRetentionRecordsIntoOneWithoutLosingADate() {
+        init();
+        List<byte[]> data = contents(2, 3000, 8);
+        for (int i = 0; i <= Prune.RETENTION_RECORDS_KEPT; i++) {
+            clock.advance(Duration.ofDays(2)); // each backup extends something, so each writes a record
+            backup("/a", data);
+        }
+        assertThat(keys(RepositoryLayout.RETENTION)).hasSizeGreaterThan(Prune.RETENTION_RECORDS_KEPT);
+        try (PackRepository repo = open()) {
+            Prune.run(repo, MaintenanceFixture.pruneOptions());
+        }
+        assertThat(keys(RepositoryLayout.RETENTION)).hasSize(1);
+        // The merged record still knows every current lock: the next backup asks nothing.
+        store.retentionReads.set(0);
+        clock.advance(Duration.ofMinutes(1));
+        backup("/a", data);
+        assertThat(store.retentionReads.get()).isZero();
+    }
 }
