@@ -180,7 +180,7 @@ class ObjectLockCephIT {
     void aReusedPackWhoseOwnLockLapsedIsExtendedByTheNewSnapshot() throws Exception {
         assertThat(run("init", "--object-lock-duration", "PT4S")).as(err).isZero();
         Path dir = data(3);
-        backup(dir);
+        String first = backup(dir);
         // Objects belong to the user that wrote them; RGW lets the maintenance role (by policy) read their locks.
         ObjectStore owner = store(LocalCeph.Role.MAINTENANCE);
         List<String> packs = keys(owner, RepositoryLayout.DATA);
@@ -196,5 +196,16 @@ class ObjectLockCephIT {
         for (String i : keys(owner, RepositoryLayout.INDEX)) {
             assertThat(owner.retention(i).orElseThrow().retainUntil()).as(i).isAfterOrEqualTo(manifestLock.retainUntil());
         }
+
+        // The first snapshot's own lock has lapsed: it may be forgotten, but only with the maintenance credential.
+        Map<String, String> maintenanceKeys = Map.of("LIFEBOAT_S3_MAINTENANCE_ACCESS_KEY", env.remove("LIFEBOAT_S3_MAINTENANCE_ACCESS_KEY"),
+            "LIFEBOAT_S3_MAINTENANCE_SECRET_KEY", env.remove("LIFEBOAT_S3_MAINTENANCE_SECRET_KEY"));
+        assertThat(run("forget", first)).isEqualTo(ExitCodes.FAILURE);
+        assertThat(err).contains("access denied");
+        env.putAll(maintenanceKeys);
+        assertThat(run("forget", first)).as(err).isZero();
+        assertThat(run("snapshots", "--json")).isZero();
+        assertThat(json()).hasSize(1);
+        assertThat(run("check")).as(out).isZero();
     }
 }
