@@ -233,6 +233,11 @@ public final class S3ObjectStore implements ObjectStore {
             abort(key, uploadId, mapped);
             throw mapped;
         }
+        if (options.retention() != null) {
+            // Ceph RGW 16 ignores the lock headers of CreateMultipartUpload (AWS applies them):
+            // set the retention on the completed object as well; the same date again is harmless.
+            extendRetention(key, options.retention());
+        }
     }
 
     private void abort(String key, String uploadId, StoreException failure) {

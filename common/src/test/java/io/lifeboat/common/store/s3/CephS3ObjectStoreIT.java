@@ -77,4 +77,18 @@ class CephS3ObjectStoreIT extends ObjectStoreContractTest {
             assertThat(maintenance.getVersion("snapshots/s1", id)).containsExactly(1, 2, 3);
         }
     }
+
+    @Test
+    void aMultipartUploadCarriesItsLock() {
+        String prefix = LocalCeph.freshPrefix("multipart");
+        try (ObjectStore s = S3ObjectStore.open(LocalCeph.config(LocalCeph.Role.OWNER, prefix)
+                .multipartThreshold(5 * 1024 * 1024).partSize(5 * 1024 * 1024).build())) {
+            byte[] data = new byte[11 * 1024 * 1024];
+            new java.util.Random(11).nextBytes(data);
+            Retention r = new Retention(ObjectLockMode.COMPLIANCE, Instant.now().plusSeconds(20).truncatedTo(ChronoUnit.SECONDS));
+            s.put("data/big", data, PutOptions.of(ObjectKind.PACK).withRetention(r));
+            assertThat(s.retention("data/big")).hasValue(r);
+            assertThat(s.get("data/big")).isEqualTo(data);
+        }
+    }
 }
