@@ -129,6 +129,7 @@ PG_BACKUP_REF="PostgreSQL backup: pg_dump -Fc -Z0 | zstd -3"
 PG_BACKUP_OP="PostgreSQL backup: backup-postgres"
 PG_RESTORE_REF="PostgreSQL restore: createdb + pg_restore -j 2 (dump decompressed first, untimed)"
 PG_RESTORE_OP="PostgreSQL restore: restore-postgres --create-database (validates)"
+PG_RESTORE_JOBS_OP="PostgreSQL restore: restore-postgres --jobs 2 (spooled, validates)"
 ROWS=()
 
 # measure TOOL OP CMD... : runs CMD once, records wall seconds and peak RSS; returns CMD's status.
@@ -328,7 +329,7 @@ PG_SCALE=${LIFEBOAT_BENCH_PGBENCH_SCALE:-50}
 if [[ $MODE == full && ! $PG_SCALE =~ ^[0-9]+$ ]]; then
   die "LIFEBOAT_BENCH_PGBENCH_SCALE must be a non-negative integer, got '$PG_SCALE'"
 fi
-PG_DBS=(bench_pgbench bench_pgbench_pgrestore bench_pgbench_lifeboat)
+PG_DBS=(bench_pgbench bench_pgbench_pgrestore bench_pgbench_lifeboat bench_pgbench_lifeboat_j2)
 PG_READY=0
 pg_cleanup() {
   if ((PG_READY)); then
@@ -403,6 +404,16 @@ if [[ $MODE == full && $PG_SCALE -gt 0 ]]; then
         got=$(pg_count bench_pgbench_lifeboat)
         if [[ $got == "$PG_EXPECTED" ]]; then NOTE["lifeboat|$PG_RESTORE_OP"]="pgbench_accounts matches ($got)"
         else tool_failed lifeboat "restore-postgres gave pgbench_accounts '$got', expected '$PG_EXPECTED'"; fi
+      fi
+      # The same restore with pg_restore -j 2 on an archive spooled to the bench's work directory.
+      REFOF["lifeboat|$PG_RESTORE_JOBS_OP"]="pg_restore|$PG_RESTORE_REF"
+      mkdir -p "$WORK/pg-spool"
+      if lifeboat_step "$PG_RESTORE_JOBS_OP" "$ROOT/lifeboat" restore-postgres latest --pg-bin "$PG_BIN" --dsn "$PG_DSN/postgres" \
+        --database bench_pgbench --target-database bench_pgbench_lifeboat_j2 --create-database --jobs 2 \
+        --spool-dir "$WORK/pg-spool"; then
+        got=$(pg_count bench_pgbench_lifeboat_j2)
+        if [[ $got == "$PG_EXPECTED" ]]; then NOTE["lifeboat|$PG_RESTORE_JOBS_OP"]="pgbench_accounts matches ($got)"
+        else tool_failed lifeboat "restore-postgres --jobs 2 gave pgbench_accounts '$got', expected '$PG_EXPECTED'"; fi
       fi
     fi
   fi

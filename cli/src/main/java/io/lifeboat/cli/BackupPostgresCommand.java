@@ -5,6 +5,8 @@ import io.lifeboat.common.engine.BackupResult;
 import io.lifeboat.common.engine.BackupSummary;
 import io.lifeboat.common.engine.postgres.PostgresLogicalSource;
 import io.lifeboat.common.repository.Repository;
+import io.lifeboat.common.repository.RepositoryException;
+import io.lifeboat.common.store.StoreException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,6 +56,12 @@ final class BackupPostgresCommand extends RepoCommand {
         BackupResult result;
         try (ProgressReporter progress = ProgressReporter.create("backup", root.err, root.quiet || root.json)) {
             result = source.backup(repo, options, progress);
+        } catch (RepositoryException | StoreException e) {
+            if (diskFull(e)) {
+                throw new CliException("disk full where the repository is stored: " + e.getMessage()
+                    + "; no snapshot was committed; free space and run the backup again", ExitCodes.FAILURE);
+            }
+            throw e;
         }
         BackupSummary s = result.summary();
         Map<String, String> labels = result.snapshot().spec().labels();
@@ -75,5 +83,15 @@ final class BackupPostgresCommand extends RepoCommand {
             root.out.println("snapshot " + result.snapshot().id().shortHex() + " saved");
         }
         return ExitCodes.OK;
+    }
+
+    /** ENOSPC anywhere in the cause chain (a local or mounted repository's file system is full). */
+    private static boolean diskFull(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("no space left on device")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -2,8 +2,10 @@ package io.lifeboat.cli;
 
 /**
  * Process exit codes, documented in {@code lifeboat --help}: 0 success, 1 failure, 2 usage error,
- * 3 backup committed but some files could not be read, 10 no repository at the location, 12 wrong
- * password (the numbers follow restic's where they overlap).
+ * 3 backup committed but some files could not be read, 10 no repository at the location, 11 the
+ * repository is locked by another maintenance run, 12 wrong password, key file or KMS key (the
+ * numbers follow restic's where they overlap), 13 the KMS refused or failed (key disabled, pending
+ * deletion, access denied, unreachable).
  */
 final class ExitCodes {
     static final int OK = 0;
@@ -11,7 +13,9 @@ final class ExitCodes {
     static final int USAGE = 2;
     static final int PARTIAL = 3;
     static final int NO_REPOSITORY = 10;
+    static final int LOCKED = 11;
     static final int WRONG_PASSWORD = 12;
+    static final int KEY_UNAVAILABLE = 13;
 
     private ExitCodes() {
     }

@@ -5,8 +5,10 @@ import io.lifeboat.common.chunk.ChunkerParams;
 import io.lifeboat.common.chunk.Chunkers;
 import io.lifeboat.common.repository.BlobId;
 import io.lifeboat.common.repository.CheckReport;
+import io.lifeboat.common.keys.KeyCredentials;
 import io.lifeboat.common.repository.InitOptions;
 import io.lifeboat.common.repository.ObjectLockSettings;
+import io.lifeboat.common.repository.OpenOptions;
 import io.lifeboat.common.repository.PackRepository;
 import io.lifeboat.common.repository.Repositories;
 import io.lifeboat.common.repository.Repository;
@@ -114,18 +116,33 @@ final class FormatBackend implements RepositoryBackend {
     }
 
     @Override
-    public Repository init(RepositoryLocation location, char[] password, ChunkerParams chunker, ObjectLockSettings objectLock) {
-        InitOptions options = InitOptions.defaults().withObjectLock(objectLock);
-        return Repositories.init(store(location, true), password, chunker == null ? options : options.withChunker(chunker));
+    public Repository init(RepositoryLocation location, KeyCredentials credentials, boolean allowKmsOnly, ChunkerParams chunker) {
+        return init(location, credentials, allowKmsOnly, chunker, null);
+    }
+
+    @Override
+    public Repository init(RepositoryLocation location, KeyCredentials credentials, boolean allowKmsOnly, ChunkerParams chunker,
+            ObjectLockSettings objectLock) {
+        InitOptions options = (chunker == null ? InitOptions.defaults() : InitOptions.defaults().withChunker(chunker)).withObjectLock(objectLock);
+        return Repositories.init(store(location, true), credentials, allowKmsOnly, options, OpenOptions.defaults());
     }
 
     @Override
     public Repository open(RepositoryLocation location, char[] password) {
-        return open(location, password, Access.BACKUP);
+        return Repositories.open(existingStore(location, Access.BACKUP), password);
     }
 
     @Override
-    public Repository open(RepositoryLocation location, char[] password, Access access) {
+    public Repository open(RepositoryLocation location, KeyCredentials credentials) {
+        return open(location, credentials, Access.BACKUP);
+    }
+
+    @Override
+    public Repository open(RepositoryLocation location, KeyCredentials credentials, Access access) {
+        return Repositories.open(existingStore(location, access), credentials, OpenOptions.defaults());
+    }
+
+    private ObjectStore existingStore(RepositoryLocation location, Access access) {
         ObjectStore raw = store(location, false, access.maintenance());
         ObjectStore store = raw;
         if (access.fromVersions()) {
@@ -140,7 +157,7 @@ final class FormatBackend implements RepositoryBackend {
             throw new CliException("no repository at " + location + " (no config object; run lifeboat init)",
                 ExitCodes.NO_REPOSITORY);
         }
-        return Repositories.open(store, password);
+        return store;
     }
 
     @Override

@@ -76,10 +76,14 @@ final class HoldCommand extends RepoCommand {
     }
 
     @Override
-    int run(Repository repo) {
+    void checkArguments() {
         if (action == null) {
             throw new CliException("hold needs a subcommand: add, remove or list", ExitCodes.USAGE);
         }
+    }
+
+    @Override
+    int run(Repository repo) {
         return action.applyAsInt(repo);
     }
 

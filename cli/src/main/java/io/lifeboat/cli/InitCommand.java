@@ -1,15 +1,16 @@
 package io.lifeboat.cli;
 
 import io.lifeboat.common.chunk.ChunkerParams;
+import io.lifeboat.common.keys.KeyCredentials;
 import io.lifeboat.common.repository.ObjectLockSettings;
-import io.lifeboat.common.repository.PackRepository;
 import io.lifeboat.common.store.ObjectLockMode;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import io.lifeboat.common.repository.Repository;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -44,22 +45,52 @@ final class InitCommand implements Callable<Integer> {
         description = "COMPLIANCE (nobody can shorten a lock; default) or GOVERNANCE (users with s3:BypassGovernanceRetention can).")
     String objectLockMode;
 
+    @Option(names = "--allow-kms-only",
+        description = "Create the repository with a KMS key slot and no offline recovery slot (password or key file). "
+            + "Losing the KMS key or the account then loses every backup.")
+    boolean allowKmsOnly;
+
     @Override
     public Integer call() {
         CliSettings s = root.settings();
         RepositoryLocation location = s.location();
         ObjectLockSettings lock = objectLock();
-        char[] password = s.password(true);
+        String kmsKeyId = s.kmsKeyId();
+        Path keyFile = s.keyFile();
+        char[] password = s.givenPassword();
+        if (password == null && keyFile == null) {
+            if (kmsKeyId != null && allowKmsOnly) {
+                password = null;
+            } else if (kmsKeyId != null && Terminal.interactiveConsole() == null) {
+                throw new CliException("refusing to create a repository whose only key slot is in KMS: if that key is disabled "
+                    + "or deleted, or the account is lost, every backup is lost; also give a password or --key-file as an "
+                    + "offline recovery slot, or pass --allow-kms-only", ExitCodes.USAGE);
+            } else {
+                password = s.password(true);
+            }
+        }
+        KeyCredentials credentials = KeyCredentials.none().withPassphrase(password);
+        boolean createdKeyFile = false;
         try {
+            if (keyFile != null) {
+                if (!Files.exists(keyFile)) {
+                    KeyCommand.generateKeyFile(keyFile);
+                    createdKeyFile = true;
+                }
+                credentials = credentials.withKeyFile(CliSettings.openKeyFile(keyFile));
+            }
+            if (kmsKeyId != null) {
+                credentials = credentials.withKms(s.kmsAccess(), kmsKeyId);
+            }
             ChunkerParams chunker = copyFrom == null ? null : chunkerParamsOf(copyFrom, password);
-            try (Repository repo = lock != null ? root.backend.init(location, password, chunker, lock)
-                    : chunker == null ? root.backend.init(location, password)
-                    : root.backend.init(location, password, chunker)) {
+            try (Repository repo = root.backend.init(location, credentials, allowKmsOnly, chunker, lock)) {
+                List<Map<String, Object>> slots = KeyCommand.slotRows(repo);
                 if (root.json) {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("id", repo.id());
                     m.put("location", location.toString());
                     m.put("chunker", repo.chunkerParams());
+                    m.put("key_slots", slots);
                     if (lock != null) {
                         m.put("object_lock", Map.of("mode", lock.mode(), "retention_seconds", lock.retentionSeconds()));
                     }
@@ -72,11 +103,21 @@ final class InitCommand implements Callable<Integer> {
                     if (lock != null) {
                         root.out.println("object lock: " + lock.describe() + "; nothing can delete a snapshot or its data before then");
                     }
-                    root.out.println("Keep the password safe: without it the data cannot be restored.");
+                    for (Map<String, Object> slot : slots) {
+                        root.out.println("key slot " + slot.get("slot_id") + " (" + slot.get("type") + ")"
+                            + (slot.get("kek_id") == null ? "" : ": " + slot.get("kek_id")));
+                    }
+                    if (createdKeyFile) {
+                        root.out.println("created key file " + keyFile + ": keep a copy off-site, away from the repository.");
+                    }
+                    root.out.println(password != null
+                        ? "Keep the password safe: without it the data cannot be restored."
+                        : keyFile != null ? "Keep the key file safe: without it (or the KMS key) the data cannot be restored."
+                        : "This repository opens only through the KMS key: if it is lost, the data cannot be restored.");
                 }
             }
         } finally {
-            Arrays.fill(password, '\0');
+            credentials.close();
         }
         return ExitCodes.OK;
     }
@@ -118,11 +159,15 @@ final class InitCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException("--copy-chunker-params-from: " + e.getMessage(), ExitCodes.USAGE);
         }
+        if (fromPasswordFile == null && password == null) {
+            throw new CliException("--copy-chunker-params-from needs --from-password-file when the new repository has no password",
+                ExitCodes.USAGE);
+        }
         char[] fromPassword = fromPasswordFile != null ? CliSettings.readPasswordFile(fromPasswordFile) : password.clone();
         try (Repository src = root.backend.open(from, fromPassword)) {
             return src.chunkerParams();
         } finally {
-            Arrays.fill(fromPassword, '\0');
+            java.util.Arrays.fill(fromPassword, '\0');
         }
     }
 }

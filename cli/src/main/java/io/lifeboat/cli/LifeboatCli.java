@@ -2,7 +2,10 @@ package io.lifeboat.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lifeboat.common.engine.EngineException;
+import io.lifeboat.common.keys.KeyProviderException;
+import io.lifeboat.common.maintenance.MaintenanceLeaseException;
 import io.lifeboat.common.repository.CorruptObjectException;
+import io.lifeboat.common.repository.KeyUnavailableException;
 import io.lifeboat.common.repository.RepositoryException;
 import io.lifeboat.common.repository.WrongPasswordException;
 import java.io.PrintStream;
@@ -27,14 +30,17 @@ import picocli.CommandLine.ScopeType;
     subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class, LsCommand.class,
         RestoreCommand.class, BackupPostgresCommand.class, RestorePostgresCommand.class, DumpCommand.class,
         DiffCommand.class, CheckCommand.class, StatsCommand.class,
-        ForgetCommand.class, PruneCommand.class, HoldCommand.class,
+        ForgetCommand.class, PruneCommand.class, HoldCommand.class, KeyCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:failure", "2:usage error (bad flags, no repository or password given)",
         "3:backup committed, but some files could not be read", "10:no repository at the location",
-        "12:wrong password"},
-    footer = {"", "Environment: LIFEBOAT_REPOSITORY, LIFEBOAT_PASSWORD, LIFEBOAT_PASSWORD_FILE, LIFEBOAT_CONFIG.",
-        "Flags win over the environment, which wins over the config file (properties: repository=, password-file=)."})
+        "11:the repository is locked by another maintenance run",
+        "12:wrong password, key file or KMS key", "13:the KMS refused or failed (key disabled, pending deletion, no access)"},
+    footer = {"", "Environment: LIFEBOAT_REPOSITORY, LIFEBOAT_PASSWORD, LIFEBOAT_PASSWORD_FILE, LIFEBOAT_CONFIG,",
+        "LIFEBOAT_KEY_FILE, LIFEBOAT_KMS_KEY_ID, LIFEBOAT_KMS_ENDPOINT, LIFEBOAT_KMS_REGION, LIFEBOAT_KMS_ACCESS_KEY, LIFEBOAT_KMS_SECRET_KEY.",
+        "Flags win over the environment, which wins over the config file (properties: repository=, password-file=,",
+        "key-file=, kms-key-id=)."})
 public final class LifeboatCli implements Runnable {
 
     @Option(names = {"-r", "--repo"}, scope = ScopeType.INHERIT, paramLabel = "LOCATION",
@@ -44,6 +50,16 @@ public final class LifeboatCli implements Runnable {
     @Option(names = "--password-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
         description = "File whose first line is the password (env LIFEBOAT_PASSWORD_FILE).")
     Path passwordFile;
+
+    @Option(names = "--key-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
+        description = "Key file kept outside the repository; opens its keyfile slot (env LIFEBOAT_KEY_FILE). "
+            + "init creates the file when it does not exist.")
+    Path keyFile;
+
+    @Option(names = "--kms-key-id", scope = ScopeType.INHERIT, paramLabel = "ID",
+        description = "KMS key (id, ARN or alias) of the kms slot to open, or of the new slot for init, key add kms "
+            + "and key rotate (env LIFEBOAT_KMS_KEY_ID; KMS endpoint, region and credentials from LIFEBOAT_KMS_*).")
+    String kmsKeyId;
 
     @Option(names = "--config", scope = ScopeType.INHERIT, paramLabel = "FILE",
         description = "Properties file with repository= and password-file= (env LIFEBOAT_CONFIG).")
@@ -110,7 +126,13 @@ public final class LifeboatCli implements Runnable {
             message = c.getMessage();
         } else if (ex instanceof WrongPasswordException) {
             code = ExitCodes.WRONG_PASSWORD;
-            message = "wrong password: no key slot of the repository opens with it";
+            message = ex.getMessage();
+        } else if (ex instanceof MaintenanceLeaseException) {
+            code = ExitCodes.LOCKED;
+            message = ex.getMessage();
+        } else if (ex instanceof KeyUnavailableException || ex instanceof KeyProviderException) {
+            code = ExitCodes.KEY_UNAVAILABLE;
+            message = ex.getMessage();
         } else if (ex instanceof CorruptObjectException) {
             message = "repository damaged: " + ex.getMessage();
         } else if (ex instanceof RepositoryException || ex instanceof EngineException) {
@@ -134,7 +156,7 @@ public final class LifeboatCli implements Runnable {
     }
 
     CliSettings settings() {
-        return CliSettings.resolve(env, repo, passwordFile, config);
+        return CliSettings.resolve(env, repo, passwordFile, config).withKeyFlags(keyFile, kmsKeyId);
     }
 
     ObjectMapper json() {

@@ -1,5 +1,6 @@
 package io.lifeboat.cli;
 
+import io.lifeboat.common.keys.KeyCredentials;
 import io.lifeboat.common.repository.JournalEntry;
 import io.lifeboat.common.repository.Repository;
 import java.time.Instant;
@@ -13,15 +14,32 @@ abstract class RepoCommand implements Callable<Integer> {
     @ParentCommand
     LifeboatCli root;
 
+    /** The credentials the repository was opened with, while {@link #run} runs. */
+    KeyCredentials credentials;
+
     @Override
     public final Integer call() throws Exception {
+        checkArguments();
         CliSettings s = root.settings();
         RepositoryLocation location = s.location();
-        char[] password = s.password(false);
-        try (Repository repo = root.backend.open(location, password, access())) {
-            java.util.Arrays.fill(password, '\0');
+        try (KeyCredentials c = s.credentials(kmsKeyIdNamesNewSlot());
+                Repository repo = root.backend.open(location, c, access())) {
+            if (c.passphrase() != null) {
+                java.util.Arrays.fill(c.passphrase(), '\0');
+            }
+            credentials = c;
             return run(repo);
+        } finally {
+            credentials = null;
         }
+    }
+
+    /**
+     * True for commands whose {@code --kms-key-id} names the KEK of a slot they create (key add,
+     * key rotate): then it does not narrow which kms slots may open the repository.
+     */
+    boolean kmsKeyIdNamesNewSlot() {
+        return false;
     }
 
     abstract int run(Repository repo) throws Exception;
@@ -29,6 +47,10 @@ abstract class RepoCommand implements Callable<Integer> {
     /** How the command reaches the store: as a backup (the default), for maintenance, or through versions. */
     RepositoryBackend.Access access() {
         return RepositoryBackend.Access.BACKUP;
+    }
+
+    /** Refuses a bad command line before the repository is opened (and its password asked for). */
+    void checkArguments() {
     }
 
     /**

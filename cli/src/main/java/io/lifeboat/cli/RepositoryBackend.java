@@ -2,6 +2,7 @@ package io.lifeboat.cli;
 
 import io.lifeboat.common.chunk.Chunker;
 import io.lifeboat.common.chunk.ChunkerParams;
+import io.lifeboat.common.keys.KeyCredentials;
 import io.lifeboat.common.repository.BlobId;
 import io.lifeboat.common.repository.ObjectLockSettings;
 import io.lifeboat.common.repository.Repository;
@@ -32,6 +33,28 @@ interface RepositoryBackend {
     Repository open(RepositoryLocation location, char[] password);
 
     /**
+     * Opens with whichever key slot the credentials open (passphrase, key file or KMS). The
+     * default uses the passphrase alone, for backends that know no other slot.
+     */
+    default Repository open(RepositoryLocation location, KeyCredentials credentials) {
+        char[] p = credentials.passphrase();
+        return open(location, p == null ? new char[0] : p);
+    }
+
+    /**
+     * Creates a repository with a key slot per credential.
+     *
+     * @param chunker the chunker parameters, or null for the defaults
+     * @param allowKmsOnly accept a KMS slot without any offline recovery slot
+     */
+    default Repository init(RepositoryLocation location, KeyCredentials credentials, boolean allowKmsOnly, ChunkerParams chunker) {
+        if (credentials.passphrase() == null) {
+            throw new CliException("this backend supports passphrase key slots only", ExitCodes.USAGE);
+        }
+        return chunker == null ? init(location, credentials.passphrase()) : init(location, credentials.passphrase(), chunker);
+    }
+
+    /**
      * How a command reaches the store.
      *
      * @param maintenance the command deletes (forget, prune, hold removal): use the maintenance
@@ -44,21 +67,20 @@ interface RepositoryBackend {
     }
 
     /** Opens with the given access; implementations without versions or roles support only {@link Access#BACKUP}. */
-    default Repository open(RepositoryLocation location, char[] password, Access access) {
+    default Repository open(RepositoryLocation location, KeyCredentials credentials, Access access) {
         if (access.fromVersions()) {
             throw new CliException("this repository implementation cannot read object versions", ExitCodes.FAILURE);
         }
-        return open(location, password);
+        return open(location, credentials);
     }
 
-    /**
-     * Creates a repository; {@code chunker} null for the default, {@code objectLock} null for none.
-     */
-    default Repository init(RepositoryLocation location, char[] password, ChunkerParams chunker, ObjectLockSettings objectLock) {
+    /** As {@link #init(RepositoryLocation, KeyCredentials, boolean, ChunkerParams)}, with S3 Object Lock ({@code objectLock} null for none). */
+    default Repository init(RepositoryLocation location, KeyCredentials credentials, boolean allowKmsOnly, ChunkerParams chunker,
+            ObjectLockSettings objectLock) {
         if (objectLock != null) {
             throw new CliException("this repository implementation does not support object lock", ExitCodes.FAILURE);
         }
-        return chunker == null ? init(location, password) : init(location, password, chunker);
+        return init(location, credentials, allowKmsOnly, chunker);
     }
 
     Chunker chunker(ChunkerParams params);

@@ -2,6 +2,7 @@ package io.lifeboat.cli;
 
 import io.lifeboat.common.engine.postgres.PgConnection;
 import io.lifeboat.common.engine.postgres.PostgresLogicalTarget;
+import io.lifeboat.common.engine.postgres.PostgresRestoreException;
 import io.lifeboat.common.engine.postgres.PostgresRestoreReport;
 import io.lifeboat.common.engine.postgres.PostgresRestoreRequest;
 import io.lifeboat.common.repository.Repository;
@@ -56,15 +57,29 @@ final class RestorePostgresCommand extends RepoCommand {
     @Option(names = "--no-owner", description = "Do not restore object owners (for a server whose roles differ).")
     boolean noOwner;
 
+    @Option(names = {"-j", "--jobs"}, paramLabel = "N", defaultValue = "1",
+        description = "Parallel pg_restore jobs (default: 1, streamed in one transaction). Above 1 the archive is "
+            + "spooled to --spool-dir first and the restore is not one transaction; not with --clean.")
+    int jobs;
+
+    @Option(names = "--spool-dir", paramLabel = "DIR",
+        description = "Where --jobs spools the archive (default: java.io.tmpdir); needs the dump's size free; "
+            + "the file is deleted afterwards.")
+    java.nio.file.Path spoolDir;
+
     @Override
     int run(Repository repo) {
+        if (spoolDir != null && jobs == 1) {
+            throw new CliException("--spool-dir only goes with --jobs N (N > 1); a streaming restore spools nothing",
+                ExitCodes.USAGE);
+        }
         if (ifExists && !clean) {
             throw new CliException("--if-exists only goes with --clean", ExitCodes.USAGE);
         }
         PostgresRestoreRequest request;
         try {
             request = new PostgresRestoreRequest(database, targetDatabase, schemas, tables, schemaOnly, clean,
-                createDatabase, noOwner);
+                createDatabase, noOwner, jobs, spoolDir);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), ExitCodes.USAGE);
         }
@@ -73,6 +88,9 @@ final class RestorePostgresCommand extends RepoCommand {
         PostgresRestoreReport r;
         try (ProgressReporter progress = ProgressReporter.create("restore", root.err, root.quiet || root.json)) {
             r = new PostgresLogicalTarget(conn, pg.tools(), request).restoreDatabase(repo, s, progress);
+        } catch (PostgresRestoreException e) {
+            print(e.report(), s, e.getMessage());
+            throw new CliException(e.getMessage(), ExitCodes.FAILURE);
         }
         Map<String, String> details = new LinkedHashMap<>();
         details.put("snapshot", s.id().hex());
@@ -84,6 +102,12 @@ final class RestorePostgresCommand extends RepoCommand {
         details.put("tablesFailed", Long.toString(r.failed()));
         details.put("durationMs", Long.toString(r.elapsed().toMillis()));
         journal(repo, "restore-postgres", List.of("snapshots/" + s.id().hex()), details);
+        print(r, s, null);
+        return r.ok() ? ExitCodes.OK : ExitCodes.FAILURE;
+    }
+
+    /** The report on standard output, as text or JSON; {@code error} is the failure's line, or null. */
+    private void print(PostgresRestoreReport r, Snapshot s, String error) {
         if (root.json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("snapshot", r.snapshot());
@@ -91,7 +115,10 @@ final class RestorePostgresCommand extends RepoCommand {
             m.put("target_database", r.targetDatabase());
             m.put("created_database", r.createdDatabase());
             m.put("schema_only", r.schemaOnly());
-            m.put("ok", r.ok());
+            m.put("ok", error == null && r.ok());
+            if (error != null) {
+                m.put("error", error);
+            }
             List<Map<String, Object>> rows = new ArrayList<>();
             for (PostgresRestoreReport.TableResult t : r.tables()) {
                 Map<String, Object> row = new LinkedHashMap<>();
@@ -109,18 +136,27 @@ final class RestorePostgresCommand extends RepoCommand {
             m.put("duration_ms", r.elapsed().toMillis());
             root.printJson(m);
         } else {
-            root.out.printf("restored database %s of snapshot %s into %s%s%n", database, s.id().shortHex(),
-                r.targetDatabase(), r.createdDatabase() ? " (created)" : "");
+            if (error == null) {
+                root.out.printf("restored database %s of snapshot %s into %s%s%n", database, s.id().shortHex(),
+                    r.targetDatabase(), r.createdDatabase() ? " (created)" : "");
+            } else {
+                root.out.printf("restore of database %s of snapshot %s into %s FAILED%n", database, s.id().shortHex(),
+                    r.targetDatabase());
+            }
             for (PostgresRestoreReport.TableResult t : r.tables()) {
-                root.out.printf("  %-7s %s.%s: %d rows (expected %d)%n", t.status(), t.schema(), t.table(),
-                    t.actualRows(), t.expectedRows());
+                if (t.actualRows() < 0) {
+                    root.out.printf("  %-7s %s.%s (expected %d rows)%n", t.status(), t.schema(), t.table(),
+                        t.expectedRows());
+                } else {
+                    root.out.printf("  %-7s %s.%s: %d rows (expected %d)%n", t.status(), t.schema(), t.table(),
+                        t.actualRows(), t.expectedRows());
+                }
             }
             for (String w : r.warnings()) {
                 root.out.println("note: " + w);
             }
             root.out.printf("%d of %d tables validated%s%n", r.tables().size() - r.failed(), r.tables().size(),
-                r.ok() ? "" : "; VALIDATION FAILED");
+                error != null ? "; RESTORE FAILED" : r.ok() ? "" : "; VALIDATION FAILED");
         }
-        return r.ok() ? ExitCodes.OK : ExitCodes.FAILURE;
     }
 }

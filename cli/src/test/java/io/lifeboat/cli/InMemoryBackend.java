@@ -43,7 +43,7 @@ final class InMemoryBackend implements RepositoryBackend {
             throw new CliException("no repository at " + location, ExitCodes.NO_REPOSITORY);
         }
         if (!passwords.get(location).equals(new String(password))) {
-            throw new WrongPasswordException("no key slot opens with this password");
+            throw new WrongPasswordException("wrong password: no key slot of the repository opens with it");
         }
         return r;
     }

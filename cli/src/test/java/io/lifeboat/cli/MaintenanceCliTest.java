@@ -199,7 +199,7 @@ class MaintenanceCliTest {
         try (PackRepository r = Repositories.open(new LocalObjectStore(repo), "pw".toCharArray());
              MaintenanceLease lease = MaintenanceLease.acquire(r, "ops@other-host", Duration.ofHours(1), Duration.ZERO, d -> { })) {
             assertThat(lease.token()).isPositive();
-            assertThat(run("prune", "--grace", "0s", NO_SETTLE)).isEqualTo(ExitCodes.FAILURE);
+            assertThat(run("prune", "--grace", "0s", NO_SETTLE)).isEqualTo(ExitCodes.LOCKED);
             assertThat(err.lines()).singleElement().asString()
                 .startsWith("lifeboat: another maintenance run holds the repository: ops@other-host");
             assertThat(out).isEmpty();
@@ -208,6 +208,13 @@ class MaintenanceCliTest {
         assertThat(run("prune", "--grace", "0s", NO_SETTLE)).as(err).isZero();
         assertThat(out).contains("candidates marked: ");
         assertThat(candidates()).isPositive();
+    }
+
+    @Test
+    void holdWithoutASubcommandIsAUsageErrorBeforeTheRepositoryIsOpened() {
+        env.put("LIFEBOAT_REPOSITORY", "local:" + tmp.resolve("no-repository-here"));
+        assertThat(run("hold")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.lines()).singleElement().asString().isEqualTo("lifeboat: hold needs a subcommand: add, remove or list");
     }
 
     @Test

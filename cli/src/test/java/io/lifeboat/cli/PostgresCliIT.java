@@ -101,6 +101,27 @@ class PostgresCliIT {
     }
 
     @Test
+    void parallelRestoreSpoolsValidatesAndLeavesNoSpoolFile() throws Exception {
+        env.put("PGPASSWORD", infra.pgPassword());
+        assertThat(run("backup-postgres", "--database", db, "--pg-bin", infra.pgBinDir().toString())).as(err).isZero();
+        Path spool = Files.createDirectory(tmp.resolve("spool"));
+
+        assertThat(run("restore-postgres", "latest", "--database", db, "--target-database", copy, "--create-database",
+            "--jobs", "2", "--spool-dir", spool.toString(), "--pg-bin", infra.pgBinDir().toString())).as(err).isZero();
+        assertThat(out).contains("PASS    public.orders: 100 rows (expected 100)", "1 of 1 tables validated");
+        try (var left = Files.list(spool)) {
+            assertThat(left).isEmpty();
+        }
+
+        assertThat(run("restore-postgres", "latest", "--database", db, "--jobs", "2", "--clean"))
+            .isEqualTo(ExitCodes.USAGE);
+        assertThat(err.strip()).startsWith("lifeboat: --jobs cannot go with --clean");
+        assertThat(run("restore-postgres", "latest", "--database", db, "--spool-dir", spool.toString()))
+            .isEqualTo(ExitCodes.USAGE);
+        assertThat(err.strip()).startsWith("lifeboat: --spool-dir only goes with --jobs");
+    }
+
+    @Test
     void wrongPasswordAndAPasswordInTheDsnAreOneLineErrors() {
         env.put("PGPASSWORD", "wrong-" + infra.pgPassword());
         assertThat(run("backup-postgres", "--database", db)).isEqualTo(ExitCodes.FAILURE);

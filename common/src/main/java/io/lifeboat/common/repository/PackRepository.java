@@ -615,7 +615,43 @@ public final class PackRepository implements Repository {
         return slotId;
     }
 
-    /** Every key slot: its id and type, or the reason it does not parse. */
+    /**
+     * Adds a {@code kms} slot (for an AWS KMS provider) or a {@code keyfile} slot (for a local key
+     * file provider) for the same master key, after checking that the provider unwraps it again.
+     *
+     * @return the new slot's id
+     * @throws io.lifeboat.common.keys.KeyProviderException if the provider refuses
+     */
+    public String addWrappedSlot(io.lifeboat.common.keys.KeyProvider provider) {
+        checkOpen();
+        return Repositories.writeWrappedSlot(store, masterKey, provider, lockKeeper);
+    }
+
+    /**
+     * Replaces the {@code kms} slot {@code oldSlotId} by a new one wrapped under {@code newKek}:
+     * the new slot is written and checked first, then the old one is deleted. Nothing else is
+     * rewritten; the old KEK may then be disabled.
+     *
+     * @return the new slot's id
+     */
+    public String rotateKmsSlot(String oldSlotId, io.lifeboat.common.keys.KeyProvider newKek) {
+        checkOpen();
+        KeySlotInfo old = keySlots().stream().filter(s -> s.slotId().equals(oldSlotId)).findFirst()
+            .orElseThrow(() -> new RepositoryException("no key slot " + oldSlotId));
+        if (!KeySlot.TYPE_KMS.equals(old.type())) {
+            throw new RepositoryException("key slot " + oldSlotId + " is not a kms slot");
+        }
+        String newSlot = Repositories.writeWrappedSlot(store, masterKey, newKek, lockKeeper);
+        KeySlotInfo fresh = keySlots().stream().filter(s -> s.slotId().equals(newSlot)).findFirst().orElseThrow();
+        if (fresh.kekId().equals(old.kekId())) {
+            store.delete(RepositoryLayout.keySlot(newSlot));
+            throw new RepositoryException("key slot " + oldSlotId + " is already wrapped by " + old.kekId() + "; name another KMS key");
+        }
+        store.delete(RepositoryLayout.keySlot(oldSlotId));
+        return newSlot;
+    }
+
+    /** Every key slot: its id, type and KEK, or the reason it does not parse. */
     public List<KeySlotInfo> keySlots() {
         List<KeySlotInfo> out = new ArrayList<>();
         List<String> slotKeys = listKeys(store, RepositoryLayout.KEYS);
@@ -624,32 +660,47 @@ public final class PackRepository implements Repository {
             String slotId = RepositoryLayout.nameOf(RepositoryLayout.KEYS, key);
             try {
                 KeySlot slot = KeySlot.parse(slotId, store.get(key));
-                out.add(new KeySlotInfo(slotId, slot.header().type(), slot.header().created(), null));
+                out.add(new KeySlotInfo(slotId, slot.header().type(), slot.header().kekId(), slot.header().created(), null));
             } catch (RepositoryException | io.lifeboat.common.store.StoreException e) {
-                out.add(new KeySlotInfo(slotId, null, null, e.getMessage()));
+                out.add(new KeySlotInfo(slotId, null, null, null, e.getMessage()));
             }
         }
         return out;
     }
 
-    /** A key slot as listed: id, type and creation time, or why it cannot be read. */
-    public record KeySlotInfo(String slotId, String type, Instant created, String error) {
+    /**
+     * A key slot as listed: id, type, KEK ({@code kms} and {@code keyfile} slots) and creation
+     * time, or why it cannot be read.
+     */
+    public record KeySlotInfo(String slotId, String type, String kekId, Instant created, String error) {
+        /** A slot that opens without any online service: passphrase or key file. */
+        public boolean isOfflineRecovery() {
+            return error == null && (KeySlot.TYPE_PASSPHRASE.equals(type) || KeySlot.TYPE_KEYFILE.equals(type));
+        }
+    }
+
+    /** Removes a key slot, refusing to remove the last one or the last offline recovery slot. */
+    public void removeKeySlot(String slotId) {
+        removeKeySlot(slotId, false);
     }
 
     /**
      * Removes a key slot. Refuses to remove the last slot that parses, which would lock everyone
-     * out of the repository for good.
+     * out of the repository for good, and, unless {@code allowNoRecovery}, the last passphrase or
+     * keyfile slot: with only KMS slots left, losing the KMS key loses every backup.
      */
-    public void removeKeySlot(String slotId) {
+    public void removeKeySlot(String slotId, boolean allowNoRecovery) {
         checkOpen();
         List<KeySlotInfo> slots = keySlots();
-        boolean exists = slots.stream().anyMatch(s -> s.slotId().equals(slotId));
-        if (!exists) {
-            throw new RepositoryException("no key slot " + slotId);
-        }
-        long usable = slots.stream().filter(s -> s.error() == null && !s.slotId().equals(slotId)).count();
-        if (usable == 0) {
+        KeySlotInfo target = slots.stream().filter(s -> s.slotId().equals(slotId)).findFirst()
+            .orElseThrow(() -> new RepositoryException("no key slot " + slotId));
+        List<KeySlotInfo> rest = slots.stream().filter(s -> s.error() == null && !s.slotId().equals(slotId)).toList();
+        if (rest.isEmpty()) {
             throw new RepositoryException("refusing to remove the last key slot: nobody could open the repository afterwards");
+        }
+        if (!allowNoRecovery && target.isOfflineRecovery() && rest.stream().noneMatch(KeySlotInfo::isOfflineRecovery)) {
+            throw new RepositoryException("refusing to remove the last offline recovery slot (passphrase or key file): "
+                + "without it, losing the KMS key would lose every backup");
         }
         store.delete(RepositoryLayout.keySlot(slotId));
     }

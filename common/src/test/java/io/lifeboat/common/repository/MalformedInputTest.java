@@ -209,11 +209,11 @@ class MalformedInputTest {
     }
 
     @Test
-    void keySlotsOfLaterTypesAreUnsupportedNotCorrupt() {
+    void keySlotsOfUnknownTypesAreUnsupportedNotCorrupt() {
         String slotId = "0123456789abcdef0123456789abcdef";
-        byte[] json = "{\"type\":\"kms\",\"kekId\":\"arn:aws:kms:us-east-1:1:key/x\"}".getBytes();
+        byte[] json = "{\"type\":\"tpm\",\"kekId\":\"x\"}".getBytes();
         assertThatThrownBy(() -> KeySlot.parse(slotId, slotBytes(json)))
-            .isInstanceOf(UnsupportedFormatException.class).hasMessageContaining("'kms' key slot");
+            .isInstanceOf(UnsupportedFormatException.class).hasMessageContaining("unknown key slot type 'tpm'");
     }
 
     private static byte[] slotBytes(byte[] json) {

@@ -21,9 +21,12 @@ final class PgErrors {
             case "28000" -> "PostgreSQL refused the login of '" + conn.user() + "' to database '" + database
                 + "' (pg_hba.conf or role): " + first(e);
             case "3D000" -> "database '" + database + "' does not exist on " + conn.host() + ":" + conn.port();
-            case "42501" -> "permission denied while " + doing + " as '" + conn.user() + "': " + first(e)
+            case "42501" -> first(e).contains("row-level security")
+                ? "row-level security hides rows from '" + conn.user() + "' while " + doing + ": " + first(e)
+                    + " (give the role BYPASSRLS, or run as the table owner or a superuser)"
+                : "permission denied while " + doing + " as '" + conn.user() + "': " + first(e)
                 + " (needs pg_read_all_data or superuser to back up, CREATEDB or ownership to restore)";
-            case "53100" -> "disk full on the PostgreSQL server while " + doing + ": " + first(e);
+            case "53100" -> "disk full on the PostgreSQL server " + conn.host() + ":" + conn.port() + " while " + doing + ": " + first(e);
             default -> state.startsWith("08")
                 ? "cannot connect to PostgreSQL at " + conn.host() + ":" + conn.port() + ": " + first(e)
                 : "PostgreSQL error while " + doing + " (" + where + "): " + first(e);
@@ -46,7 +49,8 @@ final class PgErrors {
             msg = tool + " is older than the server: " + excerpt(s, "server version");
         } else if (lower.contains("no space left on device") || lower.contains("could not extend file")
                 || lower.contains("disk full")) {
-            msg = "disk full while " + tool + " wrote to database '" + database + "': " + excerpt(s, "space");
+            msg = "disk full on the PostgreSQL server " + conn.host() + ":" + conn.port() + " while " + tool
+                + " wrote to database '" + database + "': " + excerpt(s, "space");
         } else if (lower.contains("already exists")) {
             msg = tool + ": an object being restored already exists in database '" + database + "' ("
                 + excerpt(s, "already exists") + "); restore into another database, or add --clean to drop "

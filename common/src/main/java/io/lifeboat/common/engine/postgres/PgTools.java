@@ -112,8 +112,23 @@ public final class PgTools {
      */
     List<String> restoreCommand(String database, List<String> schemas, List<String> tables, boolean schemaOnly,
             boolean clean, boolean noOwner) {
-        List<String> c = new ArrayList<>(List.of(tool("pg_restore"), "--no-password", "--single-transaction",
-            "--exit-on-error", "--dbname=" + dbConninfo(database)));
+        return restoreCommand(database, schemas, tables, schemaOnly, clean, noOwner, 1, null);
+    }
+
+    /**
+     * {@code pg_restore} as {@link #restoreCommand(String, List, List, boolean, boolean, boolean)}, or, with
+     * {@code jobs > 1}, in parallel from {@code archive} ({@code --jobs} needs a seekable file and cannot run
+     * in one transaction, so it replaces {@code --single-transaction}).
+     *
+     * @param archive the archive file, or null to read standard input (then {@code jobs} must be 1)
+     */
+    List<String> restoreCommand(String database, List<String> schemas, List<String> tables, boolean schemaOnly,
+            boolean clean, boolean noOwner, int jobs, Path archive) {
+        if (jobs > 1 && archive == null) {
+            throw new IllegalArgumentException("pg_restore --jobs needs an archive file");
+        }
+        List<String> c = new ArrayList<>(List.of(tool("pg_restore"), "--no-password",
+            jobs > 1 ? "--jobs=" + jobs : "--single-transaction", "--exit-on-error", "--dbname=" + dbConninfo(database)));
         if (schemaOnly) {
             c.add("--schema-only");
         }
@@ -130,6 +145,9 @@ public final class PgTools {
         for (String t : tables) {
             c.add("--table=" + t);
         }
+        if (archive != null) {
+            c.add(archive.toString());
+        }
         return c;
     }
 
@@ -138,10 +156,22 @@ public final class PgTools {
         return List.of(tool("pg_restore"), "--list");
     }
 
+    /** {@code pg_restore --list} of an archive file, or of standard input when {@code archive} is null. */
+    List<String> listCommand(Path archive) {
+        return archive == null ? listCommand() : List.of(tool("pg_restore"), "--list", archive.toString());
+    }
+
     /** {@code pg_restore} of exactly the entries in {@code listFile}, in one transaction. */
     List<String> restoreListCommand(String database, Path listFile, boolean schemaOnly, boolean clean, boolean noOwner) {
-        List<String> c = new ArrayList<>(restoreCommand(database, List.of(), List.of(), schemaOnly, clean, noOwner));
-        c.add("--use-list=" + listFile);
+        return restoreListCommand(database, listFile, schemaOnly, clean, noOwner, 1, null);
+    }
+
+    /** {@code pg_restore} of exactly the entries in {@code listFile}, as {@link #restoreCommand} with jobs. */
+    List<String> restoreListCommand(String database, Path listFile, boolean schemaOnly, boolean clean, boolean noOwner,
+            int jobs, Path archive) {
+        List<String> c = new ArrayList<>(restoreCommand(database, List.of(), List.of(), schemaOnly, clean, noOwner, jobs,
+            archive));
+        c.add(archive == null ? c.size() : c.size() - 1, "--use-list=" + listFile);
         return c;
     }
 }

@@ -38,7 +38,10 @@ import java.util.Objects;
  * ({@code pg_dumpall --globals-only}) when asked, and {@code manifest.json} ({@link PostgresManifest}).
  *
  * <p>Streaming: each tool's standard output is chunked and stored as it arrives (through
- * {@link ContentWriter}); nothing is written to local disk.
+ * {@link ContentWriter}); nothing is written to local disk. A dump's first {@value #HEADER_BLOB} bytes,
+ * which hold pg_dump's time stamp, are chunked apart from the rest so that an unchanged database stores
+ * only that head again. The summary's {@code bytes_total} counts what the tools wrote (dumps and
+ * globals), not the manifest.
  *
  * <p>Exactness: per database, a REPEATABLE READ, READ ONLY transaction exports its snapshot, computes
  * every table's row count and checksum ({@link PgChecksums}) in it, and stays open while pg_dump reads
@@ -50,6 +53,9 @@ import java.util.Objects;
  */
 public final class PostgresLogicalSource implements BackupSource {
     public static final String SOURCE_TYPE = "postgres-logical";
+
+    /** Bytes of a dump stored apart from the rest, so that its time stamp does not spoil deduplication. */
+    static final int HEADER_BLOB = 4096;
 
     private final PgConnection conn;
     private final PgTools tools;
@@ -172,8 +178,8 @@ public final class PostgresLogicalSource implements BackupSource {
             } catch (IOException e) {
                 throw new EngineException("cannot store the manifest: " + e.getMessage(), e);
             }
+            // The manifest is Lifeboat's own record, not data read from the server: not in bytes_total.
             nodes.add(fileNode(PostgresManifest.NODE, m));
-            total += m.size();
             counters.filesNew.incrementAndGet();
             root = writer.saveTree(Tree.of(nodes));
         }
@@ -212,7 +218,7 @@ public final class PostgresLogicalSource implements BackupSource {
                     PgChecksums.dependents(c, t[0], t[1])));
             }
             ChildProcess.Outcome<ContentWriter.Stored> out = ChildProcess.readStdout(tools.dumpCommand(db, snapshotId),
-                conn.childEnvironment(), in -> writer.write(in, progress));
+                conn.childEnvironment(), in -> writeArchive(writer, in, progress));
             if (!out.ok()) {
                 throw failed(PgErrors.ofTool("pg_dump", out.exitCode(), out.stderr(), conn, db));
             }
@@ -221,6 +227,24 @@ public final class PostgresLogicalSource implements BackupSource {
         } catch (SQLException e) {
             throw PgErrors.of(e, conn, db, "reading database '" + db + "'");
         }
+    }
+
+    /**
+     * Stores an archive as two runs of chunks: its first {@value #HEADER_BLOB} bytes, then the rest. The
+     * archive header holds the time of the dump (pg_dump's custom format), so without the cut the whole
+     * first chunk (up to the chunker's maximum, often the whole dump of a small database) would be new in
+     * every backup; with it only this small head is, and the rest deduplicates against the last backup.
+     */
+    static ContentWriter.Stored writeArchive(ContentWriter writer, java.io.InputStream in, ProgressListener progress)
+            throws IOException {
+        ContentWriter.Stored head = writer.write(new java.io.ByteArrayInputStream(in.readNBytes(HEADER_BLOB)), progress);
+        if (head.size() < HEADER_BLOB) {
+            return head;
+        }
+        ContentWriter.Stored rest = writer.write(in, progress);
+        List<BlobId> content = new ArrayList<>(head.content());
+        content.addAll(rest.content());
+        return new ContentWriter.Stored(content, head.size() + rest.size());
     }
 
     private static EngineException failed(EngineException e) {

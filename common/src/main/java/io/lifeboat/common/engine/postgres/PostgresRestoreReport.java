@@ -24,8 +24,12 @@ public record PostgresRestoreReport(String snapshot, String database, String tar
         warnings = List.copyOf(warnings);
     }
 
-    /** PASS: count and checksum match; FAIL: they differ; MISSING: the table is not in the target. */
-    public enum Status { PASS, FAIL, MISSING }
+    /**
+     * PASS: count and checksum match; FAIL: they differ; MISSING: the table is not in the target;
+     * NOT_RESTORED: the pg_restore run that held the table failed and was rolled back (the table is as it
+     * was before the restore, or absent).
+     */
+    public enum Status { PASS, FAIL, MISSING, NOT_RESTORED }
 
     /** One table's validation. */
     public record TableResult(String schema, String table, long expectedRows, long actualRows, String expectedChecksum,

@@ -48,6 +48,34 @@ class PostgresArgumentsTest {
     }
 
     @Test
+    void parallelRestoreReadsTheSpooledFileWithJobsInsteadOfOneTransaction() {
+        Path archive = Path.of("/spool/lifeboat-restore-1.dump");
+        assertThat(tools.restoreCommand("shop2", List.of(), List.of(), false, false, false, 2, archive)).containsExactly(
+            "/opt/pg/bin/pg_restore", "--no-password", "--jobs=2", "--exit-on-error", "--dbname=dbname='shop2'",
+            archive.toString());
+        assertThat(tools.restoreListCommand("shop2", Path.of("/t/x.list"), false, false, false, 3, archive))
+            .containsExactly("/opt/pg/bin/pg_restore", "--no-password", "--jobs=3", "--exit-on-error",
+                "--dbname=dbname='shop2'", "--use-list=/t/x.list", archive.toString());
+        assertThat(tools.restoreListCommand("shop2", Path.of("/t/x.list"), false, false, false)).containsExactly(
+            "/opt/pg/bin/pg_restore", "--no-password", "--single-transaction", "--exit-on-error",
+            "--dbname=dbname='shop2'", "--use-list=/t/x.list");
+        assertThat(tools.listCommand(archive)).containsExactly("/opt/pg/bin/pg_restore", "--list", archive.toString());
+        assertThatThrownBy(() -> tools.restoreCommand("x", List.of(), List.of(), false, false, false, 2, null))
+            .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void jobsNeedAtLeastOneAndNeverGoWithClean() {
+        PostgresRestoreRequest r = new PostgresRestoreRequest("shop", "shop2", null, null, false, false, true, false);
+        assertThat(r.jobs()).isEqualTo(1);
+        assertThat(r.withJobs(4, Path.of("/spool")).jobs()).isEqualTo(4);
+        assertThatThrownBy(() -> r.withJobs(0, null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new PostgresRestoreRequest("shop", "shop", null, null, false, true, false, false)
+            .withJobs(2, null)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageStartingWith("--jobs cannot go with --clean");
+    }
+
+    @Test
     void databaseNamesAreQuotedSoTheyCannotAddConnectionParameters() {
         assertThat(PgTools.dbConninfo("a b' host=evil \\x")).isEqualTo("dbname='a b\\' host=evil \\\\x'");
     }
@@ -102,7 +130,8 @@ class PostgresArgumentsTest {
         PgConnection c = new PgConnection("h", 5432, "u", "postgres", SECRET);
         assertThat(PgErrors.ofTool("pg_restore", 1, "pg_restore: error: could not execute query: ERROR:  could not "
             + "extend file \"base/1/2\": No space left on device", c, "shop").getMessage())
-            .startsWith("disk full while pg_restore wrote to database 'shop'");
+            .startsWith("disk full on the PostgreSQL server h:5432 while pg_restore wrote to database 'shop'")
+            .endsWith("No space left on device");
         assertThat(PgErrors.ofTool("pg_dump", 1, "pg_dump: error: connection to server failed: FATAL:  password "
             + "authentication failed for user \"u\"", c, "shop").getMessage())
             .isEqualTo("wrong password for PostgreSQL user 'u' at h:5432");

@@ -154,6 +154,35 @@ class PostgresLogicalIT {
         assertThat(scalar(copy, "select to_regclass('public.notes') is null")).isEqualTo("t");
     }
 
+    @Test
+    void parallelRestoreSpoolsTheArchiveValidatesTheSameAndDeletesTheSpool(@TempDir Path spool) throws Exception {
+        String db = shopDatabase();
+        Snapshot s = source(List.of(db), false).backup(repo, options(), ProgressListener.NONE).snapshot();
+        String copy = newName();
+
+        PostgresRestoreReport whole = target(new PostgresRestoreRequest(db, copy, null, null, false, false, true, false)
+            .withJobs(2, spool)).restoreDatabase(repo, s, ProgressListener.NONE);
+
+        assertThat(whole.tables()).hasSize(3).allMatch(t -> t.status() == PostgresRestoreReport.Status.PASS);
+        assertThat(checksums(copy)).isEqualTo(checksums(db));
+        assertThat(indexes(copy)).isEqualTo("customers_pkey,orders_pkey,orders_placed_idx");
+        try (var left = Files.list(spool)) {
+            assertThat(left).isEmpty();
+        }
+
+        String other = newName();
+        PostgresRestoreReport one = target(new PostgresRestoreRequest(db, other, null, List.of("shop.orders",
+            "shop.customers"), false, false, true, false).withJobs(2, spool)).restoreDatabase(repo, s,
+            ProgressListener.NONE);
+
+        assertThat(one.ok()).isTrue();
+        assertThat(indexes(other)).isEqualTo("customers_pkey,orders_pkey,orders_placed_idx");
+        assertThat(scalar(other, "select to_regclass('public.notes') is null")).isEqualTo("t");
+        try (var left = Files.list(spool)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
     private String indexes(String db) throws SQLException {
         return scalar(db, "select string_agg(indexname, ',' order by indexname) from pg_indexes where schemaname = 'shop'");
     }
@@ -231,6 +260,30 @@ class PostgresLogicalIT {
     }
 
     @Test
+    void rowLevelSecurityThatWouldHideRowsFailsTheBackupInsteadOfCountingShort() throws Exception {
+        String db = shopDatabase();
+        sql(db, "alter table shop.orders enable row level security; "
+            + "create policy only_paid on shop.orders using (status = 'none')");
+        String role = "lbt_role_" + HexFormat.of().formatHex(randomBytes());
+        sql(infra.pgDatabase(), "create role " + role + " login password 'role-pw'; grant pg_read_all_data to " + role);
+        roles.add(role);
+        PgConnection reader = new PgConnection(conn.host(), conn.port(), role, conn.database(), "role-pw");
+
+        assertThatThrownBy(() -> new PostgresLogicalSource(reader, tools, List.of(db), false, false, chunker())
+            .backup(repo, options(), ProgressListener.NONE))
+            .isInstanceOf(EngineException.class)
+            .hasMessageStartingWith("row-level security hides rows from '" + role + "' while reading database '" + db + "'")
+            .hasMessageContaining("BYPASSRLS");
+        assertThat(repo.snapshots()).isEmpty();
+
+        sql(infra.pgDatabase(), "alter role " + role + " bypassrls");
+        Snapshot s = new PostgresLogicalSource(reader, tools, List.of(db), false, false, chunker())
+            .backup(repo, options(), ProgressListener.NONE).snapshot();
+        assertThat(PostgresLogicalTarget.manifest(repo, s).database(db).orElseThrow().table("shop", "orders")
+            .orElseThrow().rows()).isEqualTo(500);
+    }
+
+    @Test
     void restoreWithoutCreatedbIsAPermissionErrorAndLeavesNoDatabase() throws Exception {
         String db = shopDatabase();
         Snapshot s = source(List.of(db), false).backup(repo, options(), ProgressListener.NONE).snapshot();
@@ -278,6 +331,23 @@ class PostgresLogicalIT {
             .backup(repo, options(), ProgressListener.NONE))
             .isInstanceOf(EngineException.class)
             .hasMessageStartingWith("pg_dump 13 cannot dump a PostgreSQL 15 server: pg_dump 13 supports servers 9.2 to 13");
+    }
+
+    @Test
+    void olderPgRestoreThanTheArchiveIsRefusedBeforeAnythingIsCreated(@TempDir Path bin) throws Exception {
+        String db = shopDatabase();
+        Snapshot s = source(List.of(db), false).backup(repo, options(), ProgressListener.NONE).snapshot();
+        Path fake = bin.resolve("pg_restore");
+        Files.writeString(fake, "#!/bin/sh\necho 'pg_restore (PostgreSQL) 13.4'\n");
+        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwx------"));
+        String copy = newName();
+
+        assertThatThrownBy(() -> new PostgresLogicalTarget(conn, new PgTools(bin), new PostgresRestoreRequest(db, copy,
+            null, null, false, false, true, false)).restoreDatabase(repo, s, ProgressListener.NONE))
+            .isInstanceOf(EngineException.class)
+            .hasMessage("pg_restore 13 cannot read an archive written by pg_dump 15; use pg_restore 15 or newer (--pg-bin)");
+        assertThat(scalar(infra.pgDatabase(), "select count(*) from pg_database where datname = '" + copy + "'"))
+            .isEqualTo("0");
     }
 
     @Test

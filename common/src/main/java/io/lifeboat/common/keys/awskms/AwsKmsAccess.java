@@ -1,0 +1,67 @@
+package io.lifeboat.common.keys.awskms;
+
+import io.lifeboat.common.keys.KeyProvider;
+import io.lifeboat.common.keys.KmsAccess;
+import java.util.Objects;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.KmsClientBuilder;
+
+/**
+ * {@link KmsAccess} on AWS KMS: one {@link KmsClient}, and an {@link AwsKmsKeyProvider} on it for
+ * each key asked for. Threading: safe for concurrent use.
+ */
+public final class AwsKmsAccess implements KmsAccess {
+    private final KmsClient kms;
+    private final boolean ownsClient;
+    private final String where;
+
+    /** Access through a client the caller owns (and closes). */
+    public AwsKmsAccess(KmsClient kms, String where) {
+        this(kms, false, where);
+    }
+
+    private AwsKmsAccess(KmsClient kms, boolean ownsClient, String where) {
+        this.kms = Objects.requireNonNull(kms, "kms");
+        this.ownsClient = ownsClient;
+        this.where = where;
+    }
+
+    /**
+     * Access with its own client. The config's key id is not used here: each call of
+     * {@link #provider(String)} names its key.
+     */
+    public static AwsKmsAccess create(AwsKmsConfig config) {
+        KmsClientBuilder builder = KmsClient.builder()
+                .region(Region.of(config.region()))
+                .httpClient(UrlConnectionHttpClient.create())
+                .credentialsProvider(config.accessKeyId().isPresent()
+                        ? StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                                config.accessKeyId().get(), config.secretAccessKey().orElseThrow()))
+                        : DefaultCredentialsProvider.builder().build());
+        config.endpoint().ifPresent(builder::endpointOverride);
+        String where = config.endpoint().map(e -> e + ", ").orElse("") + "region " + config.region();
+        return new AwsKmsAccess(builder.build(), true, where);
+    }
+
+    @Override
+    public KeyProvider provider(String keyId) {
+        return new AwsKmsKeyProvider(kms, keyId, where);
+    }
+
+    @Override
+    public String describe() {
+        return "AWS KMS (" + where + ")";
+    }
+
+    @Override
+    public void close() {
+        if (ownsClient) {
+            kms.close();
+        }
+    }
+}
