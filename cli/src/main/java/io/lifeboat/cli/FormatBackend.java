@@ -39,7 +39,7 @@ import java.util.Set;
  * else {@code us-east-1}), {@code LIFEBOAT_S3_ACCESS_KEY} and {@code LIFEBOAT_S3_SECRET_KEY} (else
  * the AWS SDK's default credential chain). S3 calls are retried with backoff on transient errors.
  *
- * <p>Commands that delete (forget, prune, hold removal) use {@code LIFEBOAT_S3_MAINTENANCE_ACCESS_KEY}
+ * <p>Commands that delete (forget, prune, hold removal, key remove/rotate) use {@code LIFEBOAT_S3_MAINTENANCE_ACCESS_KEY}
  * and {@code LIFEBOAT_S3_MAINTENANCE_SECRET_KEY} when both are set, so the backup credential never
  * needs {@code s3:DeleteObject} (docs/security.md); without them they use the backup credential.
  */
