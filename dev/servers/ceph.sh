@@ -90,6 +90,7 @@ ceph_up() {
   sk=$(stored_secret "$dir/secret-key" 40)
   if live_pid "$dir/radosgw.pid" >/dev/null; then
     await 60 ceph_healthy "$rgw" || die "ceph: radosgw runs (pid $(ceph_pid "$dir")) but does not answer on port $rgw; see $dir/radosgw.log"
+    ceph_role_users "$dir"
     ceph_env "$dir" "$rgw" "$ak" "$sk"; return 0
   fi
   ceph_install
@@ -141,7 +142,25 @@ ceph_up() {
       || die "ceph: radosgw-admin user create failed; see $dir/radosgw.log"
     chmod 600 "$dir/user.json"
   fi
+  ceph_role_users "$dir"
   ceph_env "$dir" "$rgw" "$ak" "$sk"
+}
+
+# Two more users for least-privilege tests (docs/security.md): "lifeboat-backup" and
+# "lifeboat-maintenance". They own nothing; a test's bucket policy grants each its role's actions
+# on a bucket owned by the main user. Idempotent (also run when radosgw was already up).
+ceph_role_users() {
+  local dir=$1 role uid ak sk
+  for role in backup maintenance; do
+    uid="$CEPH_USER-$role"
+    ak=$(stored_secret "$dir/$role-access-key" 20 | tr '[:lower:]' '[:upper:]')
+    sk=$(stored_secret "$dir/$role-secret-key" 40)
+    if ! timeout 60 radosgw-admin -c "$dir/ceph.conf" user info --uid "$uid" >/dev/null 2>&1; then
+      timeout 60 radosgw-admin -c "$dir/ceph.conf" user create --uid "$uid" --display-name "Lifeboat tests ($role role)" \
+        --access-key "$ak" --secret-key "$sk" >/dev/null 2>>"$dir/radosgw.log" \
+        || die "ceph: radosgw-admin user create $uid failed; see $dir/radosgw.log"
+    fi
+  done
 }
 
 ceph_env() {
@@ -150,6 +169,12 @@ export LIFEBOAT_CEPH_S3_ENDPOINT=http://127.0.0.1:$2
 export LIFEBOAT_CEPH_S3_REGION=us-east-1
 export LIFEBOAT_CEPH_S3_ACCESS_KEY=$3
 export LIFEBOAT_CEPH_S3_SECRET_KEY=$4
+export LIFEBOAT_CEPH_BACKUP_USER=$CEPH_USER-backup
+export LIFEBOAT_CEPH_BACKUP_ACCESS_KEY=$(stored_secret "$1/backup-access-key" 20 | tr '[:lower:]' '[:upper:]')
+export LIFEBOAT_CEPH_BACKUP_SECRET_KEY=$(stored_secret "$1/backup-secret-key" 40)
+export LIFEBOAT_CEPH_MAINTENANCE_USER=$CEPH_USER-maintenance
+export LIFEBOAT_CEPH_MAINTENANCE_ACCESS_KEY=$(stored_secret "$1/maintenance-access-key" 20 | tr '[:lower:]' '[:upper:]')
+export LIFEBOAT_CEPH_MAINTENANCE_SECRET_KEY=$(stored_secret "$1/maintenance-secret-key" 40)
 ENV
   chmod 600 "$1/env"
 }

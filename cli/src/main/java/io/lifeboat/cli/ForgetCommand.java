@@ -68,6 +68,12 @@ final class ForgetCommand extends RepoCommand {
     @Mixin
     PruneFlags pruneFlags;
 
+    /** Deletes: uses the maintenance credential where one is configured (docs/security.md). */
+    @Override
+    RepositoryBackend.Access access() {
+        return new RepositoryBackend.Access(true, false);
+    }
+
     @Override
     int run(Repository repo) {
         PackRepository p = PruneFlags.packRepository(repo);

@@ -7,12 +7,14 @@ import io.lifeboat.common.repository.BlobId;
 import io.lifeboat.common.repository.CheckReport;
 import io.lifeboat.common.keys.KeyCredentials;
 import io.lifeboat.common.repository.InitOptions;
+import io.lifeboat.common.repository.ObjectLockSettings;
 import io.lifeboat.common.repository.OpenOptions;
 import io.lifeboat.common.repository.PackRepository;
 import io.lifeboat.common.repository.Repositories;
 import io.lifeboat.common.repository.Repository;
 import io.lifeboat.common.repository.RepositoryChecker;
 import io.lifeboat.common.repository.RepositoryLayout;
+import io.lifeboat.common.repository.VersionRecoveringStore;
 import io.lifeboat.common.store.ObjectStore;
 import io.lifeboat.common.store.decorator.ObjectStoreStack;
 import io.lifeboat.common.store.decorator.RetryPolicy;
@@ -48,6 +50,11 @@ import java.util.function.UnaryOperator;
  * {@code LIFEBOAT_TARGET_S3_*} (same names after the prefix), each falling back to the
  * {@code LIFEBOAT_S3_*} one: a source in another account gets its own credentials. They are
  * retried like the repository but not throttled (the limits are for repository traffic).
+ *
+ *
+ * <p>Commands that delete (forget, prune, hold removal, key remove/rotate) use {@code LIFEBOAT_S3_MAINTENANCE_ACCESS_KEY}
+ * and {@code LIFEBOAT_S3_MAINTENANCE_SECRET_KEY} when both are set, so the backup credential never
+ * needs {@code s3:DeleteObject} (docs/security.md); without them they use the backup credential.
  */
 final class FormatBackend implements RepositoryBackend {
     private static final RetryPolicy NO_RETRY = new RetryPolicy(1, Duration.ZERO, Duration.ZERO, Duration.ZERO);
@@ -79,6 +86,10 @@ final class FormatBackend implements RepositoryBackend {
     }
 
     private ObjectStore store(RepositoryLocation location, boolean create) {
+        return store(location, create, false);
+    }
+
+    private ObjectStore store(RepositoryLocation location, boolean create, boolean maintenance) {
         ObjectStore adapter = switch (location) {
             case RepositoryLocation.Local l -> {
                 if (!create && !Files.isDirectory(l.path())) {
@@ -87,7 +98,7 @@ final class FormatBackend implements RepositoryBackend {
                 }
                 yield new LocalObjectStore(l.path());
             }
-            case RepositoryLocation.S3 s -> S3ObjectStore.open(s3Config(s, "LIFEBOAT_S3_"));
+            case RepositoryLocation.S3 s -> S3ObjectStore.open(s3Config(s, "LIFEBOAT_S3_", maintenance));
         };
         StoreSettings st = settings;
         // A local file system is not retried (as before): its transient-looking errors, such as a
@@ -99,18 +110,23 @@ final class FormatBackend implements RepositoryBackend {
 
     @Override
     public ObjectStore sourceStore(RepositoryLocation.S3 location) {
-        return new RetryingObjectStore(adapterDecorator.apply(S3ObjectStore.open(s3Config(location, "LIFEBOAT_SOURCE_S3_"))),
+        return new RetryingObjectStore(adapterDecorator.apply(S3ObjectStore.open(s3Config(location, "LIFEBOAT_SOURCE_S3_", false))),
             settings.retryPolicy());
     }
 
     @Override
     public ObjectStore targetStore(RepositoryLocation.S3 location) {
-        return new RetryingObjectStore(adapterDecorator.apply(S3ObjectStore.open(s3Config(location, "LIFEBOAT_TARGET_S3_"))),
+        return new RetryingObjectStore(adapterDecorator.apply(S3ObjectStore.open(s3Config(location, "LIFEBOAT_TARGET_S3_", false))),
             settings.retryPolicy());
     }
 
     /** Reads {@code <prefix>ENDPOINT}, {@code REGION}, {@code ACCESS_KEY}, {@code SECRET_KEY}, falling back to {@code LIFEBOAT_S3_*}. */
     S3StoreConfig s3Config(RepositoryLocation.S3 s, String prefix) {
+        return s3Config(s, prefix, false);
+    }
+
+    /** As {@link #s3Config(RepositoryLocation.S3, String)}; {@code maintenance} prefers the maintenance key pair. */
+    S3StoreConfig s3Config(RepositoryLocation.S3 s, String prefix, boolean maintenance) {
         String region = first(env.get(prefix + "REGION"), env.get("LIFEBOAT_S3_REGION"), env.get("AWS_REGION"),
             "us-east-1");
         S3StoreConfig.Builder b = S3StoreConfig.builder(region, s.bucket()).keyPrefix(s.prefix());
@@ -129,6 +145,12 @@ final class FormatBackend implements RepositoryBackend {
         if (first(access) == null || first(secret) == null) {
             access = env.get("LIFEBOAT_S3_ACCESS_KEY");
             secret = env.get("LIFEBOAT_S3_SECRET_KEY");
+        }
+        String maintenanceAccess = env.get("LIFEBOAT_S3_MAINTENANCE_ACCESS_KEY");
+        String maintenanceSecret = env.get("LIFEBOAT_S3_MAINTENANCE_SECRET_KEY");
+        if (maintenance && first(maintenanceAccess) != null && first(maintenanceSecret) != null) {
+            access = maintenanceAccess;
+            secret = maintenanceSecret;
         }
         if (first(access) != null && first(secret) != null) {
             b.credentials(S3Credentials.of(access, secret));
@@ -157,22 +179,42 @@ final class FormatBackend implements RepositoryBackend {
 
     @Override
     public Repository init(RepositoryLocation location, KeyCredentials credentials, boolean allowKmsOnly, ChunkerParams chunker) {
-        InitOptions options = chunker == null ? InitOptions.defaults() : InitOptions.defaults().withChunker(chunker);
+        return init(location, credentials, allowKmsOnly, chunker, null);
+    }
+
+    @Override
+    public Repository init(RepositoryLocation location, KeyCredentials credentials, boolean allowKmsOnly, ChunkerParams chunker,
+            ObjectLockSettings objectLock) {
+        InitOptions options = (chunker == null ? InitOptions.defaults() : InitOptions.defaults().withChunker(chunker)).withObjectLock(objectLock);
         return Repositories.init(store(location, true), credentials, allowKmsOnly, options, OpenOptions.defaults());
     }
 
     @Override
     public Repository open(RepositoryLocation location, char[] password) {
-        return Repositories.open(existingStore(location), password);
+        return Repositories.open(existingStore(location, Access.BACKUP), password);
     }
 
     @Override
     public Repository open(RepositoryLocation location, KeyCredentials credentials) {
-        return Repositories.open(existingStore(location), credentials, OpenOptions.defaults());
+        return open(location, credentials, Access.BACKUP);
     }
 
-    private ObjectStore existingStore(RepositoryLocation location) {
-        ObjectStore store = store(location, false);
+    @Override
+    public Repository open(RepositoryLocation location, KeyCredentials credentials, Access access) {
+        return Repositories.open(existingStore(location, access), credentials, OpenOptions.defaults());
+    }
+
+    private ObjectStore existingStore(RepositoryLocation location, Access access) {
+        ObjectStore raw = store(location, false, access.maintenance());
+        ObjectStore store = raw;
+        if (access.fromVersions()) {
+            try {
+                store = new VersionRecoveringStore(raw);
+            } catch (RuntimeException e) {
+                raw.close();
+                throw e;
+            }
+        }
         if (!store.exists(RepositoryLayout.CONFIG)) {
             throw new CliException("no repository at " + location + " (no config object; run lifeboat init)",
                 ExitCodes.NO_REPOSITORY);
@@ -190,6 +232,7 @@ final class FormatBackend implements RepositoryBackend {
         RepositoryChecker checker = new RepositoryChecker((PackRepository) repository);
         List<CheckReport> reports = new ArrayList<>();
         reports.add(checker.checkMetadata());
+        reports.add(checker.checkVersions());
         if (readFraction > 0) {
             reports.add(checker.readData(Math.min(100.0, readFraction * 100.0)));
         }

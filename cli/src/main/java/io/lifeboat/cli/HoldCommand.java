@@ -35,6 +35,13 @@ import picocli.CommandLine.Parameters;
 @Command(name = "hold", description = {"Manage legal holds: a held snapshot is never forgotten, whatever the policy."})
 final class HoldCommand extends RepoCommand {
     private ToIntFunction<Repository> action;
+    private boolean removing;
+
+    /** Removing a hold deletes: it uses the maintenance credential where one is configured. */
+    @Override
+    RepositoryBackend.Access access() {
+        return new RepositoryBackend.Access(removing, false);
+    }
 
     static final class Target {
         @Option(names = "--snapshot", paramLabel = "ID", required = true, description = "Hold one snapshot (id, prefix or latest).")
@@ -58,6 +65,7 @@ final class HoldCommand extends RepoCommand {
     @Command(name = "remove", description = "Remove a legal hold.")
     int remove(@Parameters(paramLabel = "ID", description = "The hold's id.") String id) throws Exception {
         action = repo -> remove(repo, id);
+        removing = true;
         return call();
     }
 

@@ -2,6 +2,10 @@ package io.lifeboat.cli;
 
 import io.lifeboat.common.chunk.ChunkerParams;
 import io.lifeboat.common.keys.KeyCredentials;
+import io.lifeboat.common.repository.ObjectLockSettings;
+import io.lifeboat.common.store.ObjectLockMode;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import io.lifeboat.common.repository.Repository;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +32,19 @@ final class InitCommand implements Callable<Integer> {
             + "(default: the new repository's password).")
     Path fromPasswordFile;
 
+    @Option(names = "--object-lock-days", paramLabel = "N",
+        description = "Write every pack, index, snapshot and journal entry with S3 Object Lock retention of N days; each new "
+            + "snapshot extends the locks of what it reuses. The bucket must have Object Lock enabled (docs/security.md).")
+    Integer objectLockDays;
+
+    @Option(names = "--object-lock-duration", paramLabel = "DURATION",
+        description = "As --object-lock-days with an ISO-8601 duration (PT20S, P30D): for tests and short-lived setups.")
+    String objectLockDuration;
+
+    @Option(names = "--object-lock-mode", paramLabel = "MODE", defaultValue = "COMPLIANCE",
+        description = "COMPLIANCE (nobody can shorten a lock; default) or GOVERNANCE (users with s3:BypassGovernanceRetention can).")
+    String objectLockMode;
+
     @Option(names = "--allow-kms-only",
         description = "Create the repository with a KMS key slot and no offline recovery slot (password or key file). "
             + "Losing the KMS key or the account then loses every backup.")
@@ -37,6 +54,7 @@ final class InitCommand implements Callable<Integer> {
     public Integer call() {
         CliSettings s = root.settings();
         RepositoryLocation location = s.location();
+        ObjectLockSettings lock = objectLock();
         String kmsKeyId = s.kmsKeyId();
         Path keyFile = s.keyFile();
         char[] password = s.givenPassword();
@@ -65,7 +83,7 @@ final class InitCommand implements Callable<Integer> {
                 credentials = credentials.withKms(s.kmsAccess(), kmsKeyId);
             }
             ChunkerParams chunker = copyFrom == null ? null : chunkerParamsOf(copyFrom, password);
-            try (Repository repo = root.backend.init(location, credentials, allowKmsOnly, chunker)) {
+            try (Repository repo = root.backend.init(location, credentials, allowKmsOnly, chunker, lock)) {
                 List<Map<String, Object>> slots = KeyCommand.slotRows(repo);
                 if (root.json) {
                     Map<String, Object> m = new LinkedHashMap<>();
@@ -73,11 +91,17 @@ final class InitCommand implements Callable<Integer> {
                     m.put("location", location.toString());
                     m.put("chunker", repo.chunkerParams());
                     m.put("key_slots", slots);
+                    if (lock != null) {
+                        m.put("object_lock", Map.of("mode", lock.mode(), "retention_seconds", lock.retentionSeconds()));
+                    }
                     root.printJson(m);
                 } else {
                     root.out.println("created repository " + repo.id().substring(0, 8) + " at " + location);
                     if (chunker != null) {
                         root.out.println("chunker parameters copied from " + copyFrom);
+                    }
+                    if (lock != null) {
+                        root.out.println("object lock: " + lock.describe() + "; nothing can delete a snapshot or its data before then");
                     }
                     for (Map<String, Object> slot : slots) {
                         root.out.println("key slot " + slot.get("slot_id") + " (" + slot.get("type") + ")"
@@ -96,6 +120,36 @@ final class InitCommand implements Callable<Integer> {
             credentials.close();
         }
         return ExitCodes.OK;
+    }
+
+    private ObjectLockSettings objectLock() {
+        if (objectLockDays == null && objectLockDuration == null) {
+            return null;
+        }
+        if (objectLockDays != null && objectLockDuration != null) {
+            throw new CliException("give --object-lock-days or --object-lock-duration, not both", ExitCodes.USAGE);
+        }
+        Duration d;
+        if (objectLockDays != null) {
+            d = Duration.ofDays(objectLockDays);
+        } else {
+            try {
+                d = Duration.parse(objectLockDuration.strip());
+            } catch (DateTimeParseException e) {
+                throw new CliException("--object-lock-duration needs an ISO-8601 duration such as PT20S or P30D, got '"
+                    + objectLockDuration + "'", ExitCodes.USAGE);
+            }
+        }
+        if (d.toSeconds() < 1 || d.toSeconds() > ObjectLockSettings.MAX_SECONDS) {
+            throw new CliException("the object lock retention must be between 1 second and 100 years", ExitCodes.USAGE);
+        }
+        ObjectLockMode mode;
+        try {
+            mode = ObjectLockMode.valueOf(objectLockMode.strip().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--object-lock-mode must be COMPLIANCE or GOVERNANCE, got '" + objectLockMode + "'", ExitCodes.USAGE);
+        }
+        return ObjectLockSettings.of(mode, d);
     }
 
     private ChunkerParams chunkerParamsOf(String source, char[] password) {

@@ -31,6 +31,13 @@ import picocli.CommandLine.Parameters;
 final class KeyCommand extends RepoCommand {
     private ToIntFunction<Repository> action;
     private boolean createsKmsSlot;
+    private boolean deletesSlot;
+
+    /** Removing or replacing a slot deletes: it uses the maintenance credential where one is configured. */
+    @Override
+    RepositoryBackend.Access access() {
+        return new RepositoryBackend.Access(deletesSlot, false);
+    }
 
     @Command(name = "list", description = "List key slots: id, type, KEK and creation time.")
     int list() throws Exception {
@@ -74,6 +81,7 @@ final class KeyCommand extends RepoCommand {
             @Option(names = "--allow-no-recovery", description = "Allow removing the last offline recovery slot.") boolean allowNoRecovery)
             throws Exception {
         action = repo -> remove(repo, id, allowNoRecovery);
+        deletesSlot = true;
         return call();
     }
 
@@ -88,6 +96,7 @@ final class KeyCommand extends RepoCommand {
                 ExitCodes.USAGE);
         }
         createsKmsSlot = !data;
+        deletesSlot = !data;
         action = repo -> data ? rotateData(repo) : rotateKms(repo, slot);
         return call();
     }

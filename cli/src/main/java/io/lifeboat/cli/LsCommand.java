@@ -19,6 +19,15 @@ final class LsCommand extends RepoCommand {
     @Parameters(index = "1", arity = "0..1", paramLabel = "PATH", description = "Only under this path.")
     String path = "";
 
+    @Option(names = "--from-versions", description = "Read through delete markers and overwrites: each object as its newest "
+        + "version that authenticates (needs a bucket with versioning or Object Lock).")
+    boolean fromVersions;
+
+    @Override
+    RepositoryBackend.Access access() {
+        return new RepositoryBackend.Access(false, fromVersions);
+    }
+
     @Option(names = {"-l", "--long"}, description = "Show mode, owner, size and time.")
     boolean longFormat;
 

@@ -17,6 +17,12 @@ final class PruneCommand extends RepoCommand {
     @Mixin
     PruneFlags flags;
 
+    /** Deletes: uses the maintenance credential where one is configured (docs/security.md). */
+    @Override
+    RepositoryBackend.Access access() {
+        return new RepositoryBackend.Access(true, false);
+    }
+
     @Override
     int run(Repository repo) {
         PruneReport report = Prune.run(PruneFlags.packRepository(repo), flags.options(dryRun, actor()));

@@ -23,7 +23,7 @@ abstract class RepoCommand implements Callable<Integer> {
         CliSettings s = root.settings();
         RepositoryLocation location = s.location();
         try (KeyCredentials c = s.credentials(kmsKeyIdNamesNewSlot());
-                Repository repo = root.backend.open(location, c)) {
+                Repository repo = root.backend.open(location, c, access())) {
             if (c.passphrase() != null) {
                 java.util.Arrays.fill(c.passphrase(), '\0');
             }
@@ -43,6 +43,11 @@ abstract class RepoCommand implements Callable<Integer> {
     }
 
     abstract int run(Repository repo) throws Exception;
+
+    /** How the command reaches the store: as a backup (the default), for maintenance, or through versions. */
+    RepositoryBackend.Access access() {
+        return RepositoryBackend.Access.BACKUP;
+    }
 
     /** Refuses a bad command line before the repository is opened (and its password asked for). */
     void checkArguments() {

@@ -4,6 +4,7 @@ import io.lifeboat.common.chunk.Chunker;
 import io.lifeboat.common.chunk.ChunkerParams;
 import io.lifeboat.common.keys.KeyCredentials;
 import io.lifeboat.common.repository.BlobId;
+import io.lifeboat.common.repository.ObjectLockSettings;
 import io.lifeboat.common.repository.Repository;
 import io.lifeboat.common.store.ObjectStore;
 import java.util.List;
@@ -52,6 +53,35 @@ interface RepositoryBackend {
             throw new CliException("this backend supports passphrase key slots only", ExitCodes.USAGE);
         }
         return chunker == null ? init(location, credentials.passphrase()) : init(location, credentials.passphrase(), chunker);
+    }
+
+    /**
+     * How a command reaches the store.
+     *
+     * @param maintenance the command deletes (forget, prune, hold removal): use the maintenance
+     *     credential where one is configured
+     * @param fromVersions read each object as its newest authentic version, through delete markers
+     *     and overwrites ({@code --from-versions})
+     */
+    record Access(boolean maintenance, boolean fromVersions) {
+        static final Access BACKUP = new Access(false, false);
+    }
+
+    /** Opens with the given access; implementations without versions or roles support only {@link Access#BACKUP}. */
+    default Repository open(RepositoryLocation location, KeyCredentials credentials, Access access) {
+        if (access.fromVersions()) {
+            throw new CliException("this repository implementation cannot read object versions", ExitCodes.FAILURE);
+        }
+        return open(location, credentials);
+    }
+
+    /** As {@link #init(RepositoryLocation, KeyCredentials, boolean, ChunkerParams)}, with S3 Object Lock ({@code objectLock} null for none). */
+    default Repository init(RepositoryLocation location, KeyCredentials credentials, boolean allowKmsOnly, ChunkerParams chunker,
+            ObjectLockSettings objectLock) {
+        if (objectLock != null) {
+            throw new CliException("this repository implementation does not support object lock", ExitCodes.FAILURE);
+        }
+        return init(location, credentials, allowKmsOnly, chunker);
     }
 
     Chunker chunker(ChunkerParams params);

@@ -32,6 +32,15 @@ final class RestoreCommand extends RepoCommand {
     @Option(names = {"-i", "--include"}, paramLabel = "PATH", description = "Restore only this snapshot path (repeatable).")
     List<String> includes = new ArrayList<>();
 
+    @Option(names = "--from-versions", description = "Read through delete markers and overwrites: each object as its newest "
+        + "version that authenticates (needs a bucket with versioning or Object Lock).")
+    boolean fromVersions;
+
+    @Override
+    RepositoryBackend.Access access() {
+        return new RepositoryBackend.Access(false, fromVersions);
+    }
+
     @Option(names = "--overwrite", description = "Restore into a non-empty directory, replacing what is in the way.")
     boolean overwrite;
 

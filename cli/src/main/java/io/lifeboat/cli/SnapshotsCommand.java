@@ -7,9 +7,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 @Command(name = "snapshots", description = "List snapshots, oldest first.")
 final class SnapshotsCommand extends RepoCommand {
+    @Option(names = "--from-versions", description = "Read through delete markers and overwrites: each object as its newest "
+        + "version that authenticates (needs a bucket with versioning or Object Lock).")
+    boolean fromVersions;
+
+    @Override
+    RepositoryBackend.Access access() {
+        return new RepositoryBackend.Access(false, fromVersions);
+    }
 
     @Override
     int run(Repository repo) {

@@ -70,4 +70,14 @@ class FormatBackendS3SettingsTest {
             .isInstanceOfSatisfying(CliException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCodes.USAGE))
             .hasMessageContaining("LIFEBOAT_SOURCE_S3_ENDPOINT is not a URL");
     }
+
+    @Test
+    void maintenanceCommandsUseTheMaintenancePairOnlyWhenWholeAndOnlyForTheRepository() {
+        env.put("LIFEBOAT_S3_MAINTENANCE_ACCESS_KEY", "MAINTKEY");
+        assertThat(accessKey(new FormatBackend(env).s3Config(where, "LIFEBOAT_S3_", true)))
+            .as("half a pair is ignored").isEqualTo("REPOKEY");
+        env.put("LIFEBOAT_S3_MAINTENANCE_SECRET_KEY", "maint-secret");
+        assertThat(accessKey(new FormatBackend(env).s3Config(where, "LIFEBOAT_S3_", true))).isEqualTo("MAINTKEY");
+        assertThat(accessKey(new FormatBackend(env).s3Config(where, "LIFEBOAT_S3_", false))).isEqualTo("REPOKEY");
+    }
 }

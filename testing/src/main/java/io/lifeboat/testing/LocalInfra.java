@@ -203,6 +203,32 @@ public final class LocalInfra {
         return get("LIFEBOAT_CEPH_S3_SECRET_KEY");
     }
 
+    /** Ceph RGW user {@code lifeboat-backup}: owns nothing; tests grant it the backup role by bucket policy. */
+    public String cephBackupUser() {
+        return get("LIFEBOAT_CEPH_BACKUP_USER");
+    }
+
+    public String cephBackupAccessKey() {
+        return get("LIFEBOAT_CEPH_BACKUP_ACCESS_KEY");
+    }
+
+    public String cephBackupSecretKey() {
+        return get("LIFEBOAT_CEPH_BACKUP_SECRET_KEY");
+    }
+
+    /** Ceph RGW user {@code lifeboat-maintenance}: owns nothing; tests grant it the maintenance role by bucket policy. */
+    public String cephMaintenanceUser() {
+        return get("LIFEBOAT_CEPH_MAINTENANCE_USER");
+    }
+
+    public String cephMaintenanceAccessKey() {
+        return get("LIFEBOAT_CEPH_MAINTENANCE_ACCESS_KEY");
+    }
+
+    public String cephMaintenanceSecretKey() {
+        return get("LIFEBOAT_CEPH_MAINTENANCE_SECRET_KEY");
+    }
+
     /** Keycloak's issuer URL of realm {@code lifeboat}; only on an instance from {@link #keycloak()}. */
     public URI oidcUrl() {
         return URI.create(get("LIFEBOAT_OIDC_URL"));

@@ -16,6 +16,7 @@ public enum Magic {
     MAINTENANCE_CLAIM("LBML"),
     BACKUP_SESSION("LBBS"),
     WAL_OBJECT("LBWL"),
+    RETENTION_RECORD("LBRR"),
     PACK_END("LBP1");
 
     private final byte[] bytes;

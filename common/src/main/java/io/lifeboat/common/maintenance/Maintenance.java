@@ -24,6 +24,14 @@ public final class Maintenance {
     private Maintenance() {
     }
 
+    private static String retainedUntil(PackRepository repo, String key) {
+        try {
+            return repo.store().retention(key).map(r -> " until " + r.retainUntil()).orElse("");
+        } catch (RuntimeException e) {
+            return "";
+        }
+    }
+
     /** What forget removed. */
     public record ForgetResult(List<Snapshot> forgotten, Instant time) {
         public ForgetResult {
@@ -32,11 +40,11 @@ public final class Maintenance {
     }
 
     /**
-     * Forgets snapshots, honouring the holds stored in the repository ({@link HoldChecker#fromStore}),
-     * without Object Lock.
+     * Forgets snapshots, honouring the holds stored in the repository ({@link HoldChecker#fromStore})
+     * and the store's Object Lock retention ({@link RetentionLockPolicy#fromStore}).
      */
     public static ForgetResult forget(PackRepository repo, List<String> idsOrPrefixes, String actor) {
-        return forget(repo, idsOrPrefixes, actor, HoldChecker.fromStore(repo.store()), RetentionLockPolicy.NONE);
+        return forget(repo, idsOrPrefixes, actor, HoldChecker.fromStore(repo.store()), RetentionLockPolicy.fromStore(repo.store()));
     }
 
     /**
@@ -62,7 +70,8 @@ public final class Maintenance {
             }
             String key = RepositoryLayout.snapshot(s.id());
             if (!lock.deletableNow(key, now)) {
-                throw new RepositoryException("snapshot " + s.id().hex() + " is under object lock retention; nothing was forgotten");
+                throw new RepositoryException("snapshot " + s.id().hex() + " is under object lock retention"
+                    + retainedUntil(repo, key) + "; nothing was forgotten");
             }
             chosen.put(key, s);
         }

@@ -76,6 +76,7 @@ public final class Prune {
     private final Instant now;
     private final MaintenanceRecords records;
     private final List<String> journalObjects = new ArrayList<>();
+    private final RetentionLockPolicy retentionLock;
 
     private Prune(PackRepository repo, PruneOptions options, MaintenanceLease lease) {
         this.repo = repo;
@@ -84,6 +85,7 @@ public final class Prune {
         this.lease = lease;
         this.now = repo.clock().instant();
         this.records = repo.maintenanceRecords();
+        this.retentionLock = options.retentionLock() != null ? options.retentionLock() : RetentionLockPolicy.fromStore(store);
     }
 
     /** Runs prune once; see the class comment. */
@@ -231,6 +233,7 @@ public final class Prune {
         for (String key : staleSessions) {
             store.delete(key);
         }
+        consolidateRetentionRecords();
 
         PruneReport report = new PruneReport(false, lease.token(), snapshots, used.size(), stored.size(), toMark.size() + toRepack.size(),
             toUnmark.size(), toRepack.size(), repackedBlobs, toDelete.size(), freed, rewritten, waiting, deferred, retained,
@@ -402,13 +405,48 @@ public final class Prune {
     }
 
     private boolean deletableNow(PackId id, PackInfo info) {
-        if (!options.retentionLock().deletableNow(RepositoryLayout.pack(id), now)) {
+        if (!retentionLock.deletableNow(RepositoryLayout.pack(id), now)) {
             return false;
         }
-        return info == null || info.indexKeys.stream().allMatch(k -> options.retentionLock().deletableNow(k, now));
+        return info == null || info.indexKeys.stream().allMatch(k -> retentionLock.deletableNow(k, now));
     }
 
     // ---------------------------------------------------------------- changing
+
+    /** Above this many retention records (one per locked backup), prune merges them into one. */
+    static final int RETENTION_RECORDS_KEPT = 32;
+
+    /**
+     * Merges the retention records of an Object Lock repository (format section 16) into one, once
+     * there are more than {@value #RETENTION_RECORDS_KEPT}, dropping dates already past (they no
+     * longer save a request) and unreadable records. Only the records listed are deleted, so a record
+     * a backup writes meanwhile survives. A lost record costs requests, never protection.
+     */
+    private void consolidateRetentionRecords() {
+        List<String> keys = new ArrayList<>();
+        store.list(RepositoryLayout.RETENTION, i -> keys.add(i.key()));
+        if (keys.size() <= RETENTION_RECORDS_KEPT) {
+            return;
+        }
+        Map<String, Instant> merged = new TreeMap<>();
+        for (String key : keys) {
+            try {
+                records.decodeRetention(store.get(key), key).forEach((k, t) -> merged.merge(k, t, (a, b) -> a.isAfter(b) ? a : b));
+            } catch (ObjectNotFoundException | RepositoryException e) {
+                // unreadable: dropped with the others
+            }
+        }
+        merged.values().removeIf(t -> !t.isAfter(now));
+        lease.verify();
+        if (!merged.isEmpty()) {
+            String key = RepositoryLayout.retentionRecord(now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                java.util.HexFormat.of().formatHex(io.lifeboat.common.crypto.AesGcm.randomBytes(8)));
+            store.put(key, records.encodeRetention(merged, now), PutOptions.of(ObjectKind.METADATA));
+        }
+        for (String key : keys) {
+            store.delete(key);
+        }
+    }
 
     private void mark(PackId id, long length, String reason) {
         String key = RepositoryLayout.pruneCandidate(id);
@@ -460,7 +498,7 @@ public final class Prune {
     private IndexFile.PackRecord upload(PackWriter writer) {
         PackWriter.FinishedPack pack = repo.finishPack(writer);
         String key = RepositoryLayout.pack(pack.id());
-        store.put(key, pack.bytes(), PutOptions.of(ObjectKind.PACK));
+        store.put(key, pack.bytes(), repo.putOptions(key, ObjectKind.PACK));
         journalObjects.add(key);
         return new IndexFile.PackRecord(pack.id(), pack.bytes().length, pack.entries());
     }
@@ -476,6 +514,9 @@ public final class Prune {
         }
         int rewritten = 0;
         for (String key : affected) {
+            if (!retentionLock.deletableNow(key, now)) {
+                continue; // still locked: it stays, naming a pack that is gone (harmless; a later run retries)
+            }
             List<IndexFile.PackRecord> records;
             try {
                 records = repo.readIndexFile(key);

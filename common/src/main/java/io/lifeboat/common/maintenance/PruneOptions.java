@@ -17,7 +17,8 @@ import java.time.Duration;
  * @param sessionStaleAfter a backup-session marker without heartbeat for this long belongs to a
  *     crashed backup and no longer defers deletions; 48 h by default
  * @param trees how references are read from TREE blobs; {@link JsonTreeReferences} by default
- * @param retentionLock whether Object Lock allows a delete now; {@link RetentionLockPolicy#NONE} by default
+ * @param retentionLock whether Object Lock allows a delete now; null (the default) asks the store
+ *     ({@link RetentionLockPolicy#fromStore}), which is {@link RetentionLockPolicy#NONE} for a store without Object Lock
  * @param holder who runs prune, for the lease and the journal; the repository's actor if null
  */
 public record PruneOptions(Duration grace, double repackThreshold, boolean dryRun, Duration leaseDuration, Duration settle,
@@ -39,7 +40,6 @@ public record PruneOptions(Duration grace, double repackThreshold, boolean dryRu
         sleeper = sleeper == null ? d -> Thread.sleep(d.toMillis()) : sleeper;
         sessionStaleAfter = sessionStaleAfter == null ? Duration.ofHours(48) : sessionStaleAfter;
         trees = trees == null ? new JsonTreeReferences() : trees;
-        retentionLock = retentionLock == null ? RetentionLockPolicy.NONE : retentionLock;
     }
 
     public static PruneOptions defaults() {

@@ -12,9 +12,16 @@ import io.lifeboat.common.keys.ScryptParams;
  * @param compression blob compression algorithm name ({@code zstd} or {@code none})
  * @param compressionLevel level for zstd; 3 by default
  * @param packSizeTarget close packs at this many bytes; 16 MiB by default
+ * @param objectLock S3 Object Lock retention for everything written; null (the default) for none.
+ *     The store must support Object Lock ({@code init} checks)
  */
-public record InitOptions(ScryptParams scrypt, ChunkerParams chunker, String compression, int compressionLevel, long packSizeTarget) {
+public record InitOptions(ScryptParams scrypt, ChunkerParams chunker, String compression, int compressionLevel, long packSizeTarget,
+        ObjectLockSettings objectLock) {
     public static final long DEFAULT_PACK_SIZE = 16L << 20;
+
+    public InitOptions(ScryptParams scrypt, ChunkerParams chunker, String compression, int compressionLevel, long packSizeTarget) {
+        this(scrypt, chunker, compression, compressionLevel, packSizeTarget, null);
+    }
 
     /** Production defaults: scrypt N=2^16, r=8, p=1; FastCDC 512 KiB/1 MiB/8 MiB; zstd 3; 16 MiB packs. */
     public static InitOptions defaults() {
@@ -27,14 +34,19 @@ public record InitOptions(ScryptParams scrypt, ChunkerParams chunker, String com
     }
 
     public InitOptions withChunker(ChunkerParams params) {
-        return new InitOptions(scrypt, params, compression, compressionLevel, packSizeTarget);
+        return new InitOptions(scrypt, params, compression, compressionLevel, packSizeTarget, objectLock);
     }
 
     public InitOptions withPackSizeTarget(long bytes) {
-        return new InitOptions(scrypt, chunker, compression, compressionLevel, bytes);
+        return new InitOptions(scrypt, chunker, compression, compressionLevel, bytes, objectLock);
     }
 
     public InitOptions withCompression(String name, int level) {
-        return new InitOptions(scrypt, chunker, name, level, packSizeTarget);
+        return new InitOptions(scrypt, chunker, name, level, packSizeTarget, objectLock);
+    }
+
+    /** Writes everything with S3 Object Lock retention; null for none. */
+    public InitOptions withObjectLock(ObjectLockSettings lock) {
+        return new InitOptions(scrypt, chunker, compression, compressionLevel, packSizeTarget, lock);
     }
 }

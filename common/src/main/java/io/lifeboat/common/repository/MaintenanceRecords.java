@@ -58,6 +58,9 @@ public final class MaintenanceRecords {
     public record BackupSession(String actor, Instant started, Instant heartbeat) {
     }
 
+    record RetentionJson(int version, Instant written, java.util.SortedMap<String, Instant> objects) {
+    }
+
     record CandidateJson(int version, String pack, long length, Instant since, String reason, long token) {
     }
 
@@ -119,6 +122,23 @@ public final class MaintenanceRecords {
             throw new CorruptObjectException(object + " is corrupt: required field missing");
         }
         return new BackupSession(j.actor() == null ? "" : j.actor(), j.started(), j.heartbeat());
+    }
+
+    /**
+     * A retention record (format section 17): object key to a retain-until date that was set or
+     * seen on that object's current version.
+     */
+    public byte[] encodeRetention(java.util.Map<String, Instant> objects, Instant written) {
+        return seal(Magic.RETENTION_RECORD, new RetentionJson(FormatVersion.CURRENT, written, new java.util.TreeMap<>(objects)));
+    }
+
+    public java.util.Map<String, Instant> decodeRetention(byte[] bytes, String object) {
+        RetentionJson j = open(Magic.RETENTION_RECORD, bytes, RetentionJson.class, object);
+        FormatVersion.check(j.version(), object);
+        if (j.written() == null || j.objects() == null || j.objects().values().stream().anyMatch(java.util.Objects::isNull)) {
+            throw new CorruptObjectException(object + " is corrupt: required field missing");
+        }
+        return j.objects();
     }
 
     private byte[] seal(Magic magic, Object json) {

@@ -101,6 +101,10 @@ public final class PackRepository implements Repository {
     private final AtomicInteger sessionBlobs = new AtomicInteger();
     private PackWriter writer = new PackWriter();
     private volatile boolean closed;
+    /** Null unless the config asks for Object Lock. */
+    private final ObjectLockKeeper lockKeeper;
+    /** One index file naming each pack, so a snapshot can lock the index files it depends on. */
+    private final Map<PackId, String> indexFileOfPack = new ConcurrentHashMap<>();
 
     private PackRepository(ObjectStore store, byte[] masterKey, MasterKeys keys, RepositoryConfig config, Keyring keyring,
             OpenOptions options) {
@@ -112,6 +116,7 @@ public final class PackRepository implements Repository {
         this.options = options;
         this.clock = options.clock();
         this.records = new MaintenanceRecords(keys);
+        this.lockKeeper = config.objectLock() == null ? null : new ObjectLockKeeper(store, config.objectLock(), clock, records);
         this.codec = new BlobCodec(keyring, keys.blobIdMac(), config.compression(), config.compressionLevel());
         this.inFlight = new Semaphore(options.packsInFlight());
         AtomicInteger n = new AtomicInteger();
@@ -168,6 +173,7 @@ public final class PackRepository implements Repository {
                 checkContentId(RepositoryLayout.INDEX, key, b);
                 for (IndexFile.PackRecord p : IndexFile.open(b, keys.metadataKey(), key)) {
                     (knownCandidates.contains(p.id()) ? candidateIndex : index).add(p);
+                    indexFileOfPack.putIfAbsent(p.id(), key);
                 }
             } catch (CorruptObjectException | ObjectNotFoundException e) {
                 // Skipping costs only dedup (the blobs are stored again); `check` reports it.
@@ -306,9 +312,12 @@ public final class PackRepository implements Repository {
         if (!index.contains(spec.root())) {
             throw new RepositoryException("snapshot root blob " + spec.root().shortHex() + " is not stored; save it before committing");
         }
+        Instant lockedUntil = lockDependencies();
         ManifestCodec.Encoded m = ManifestCodec.encode(spec, clock.instant(), keys.metadataKey(), keys.signer());
         String key = RepositoryLayout.snapshot(m.id());
-        store.put(key, m.bytes(), PutOptions.of(ObjectKind.METADATA));
+        // The manifest is locked exactly as long as what it depends on is at least.
+        store.put(key, m.bytes(), lockedUntil == null ? PutOptions.of(ObjectKind.METADATA)
+            : lockKeeper.options(key, ObjectKind.METADATA, lockedUntil));
         snapshotCache.put(m.id(), m.snapshot());
         List<String> objects = new ArrayList<>();
         objects.add(key);
@@ -321,6 +330,13 @@ public final class PackRepository implements Repository {
         details.put("sourceType", spec.sourceType());
         details.put("blobsAdded", Integer.toString(sessionBlobs.getAndSet(0)));
         appendJournal(new JournalEntry("backup", options.actor(), m.snapshot().time(), objects, details));
+        if (lockKeeper != null) {
+            try {
+                lockKeeper.saveRecord();
+            } catch (RuntimeException e) {
+                // The snapshot is committed and locked; a missing record only costs the next backup requests.
+            }
+        }
         return m.snapshot();
     }
 
@@ -387,7 +403,7 @@ public final class PackRepository implements Repository {
         checkOpen();
         byte[] bytes = JournalCodec.encode(entry, keys.metadataKey(), keys.signer());
         String key = RepositoryLayout.journal(entry.time().truncatedTo(ChronoUnit.SECONDS), HexFormat.of().formatHex(AesGcm.randomBytes(8)));
-        store.put(key, bytes, PutOptions.of(ObjectKind.METADATA));
+        store.put(key, bytes, putOptions(key, ObjectKind.METADATA));
     }
 
     @Override
@@ -594,7 +610,8 @@ public final class PackRepository implements Repository {
         }
         params.check("key slot parameters");
         String slotId = HexFormat.of().formatHex(AesGcm.randomBytes(16));
-        store.put(RepositoryLayout.keySlot(slotId), KeySlot.createPassphrase(slotId, masterKey, password, params), PutOptions.DEFAULT);
+        store.put(RepositoryLayout.keySlot(slotId), KeySlot.createPassphrase(slotId, masterKey, password, params),
+            putOptions(RepositoryLayout.keySlot(slotId), ObjectKind.METADATA));
         return slotId;
     }
 
@@ -607,7 +624,7 @@ public final class PackRepository implements Repository {
      */
     public String addWrappedSlot(io.lifeboat.common.keys.KeyProvider provider) {
         checkOpen();
-        return Repositories.writeWrappedSlot(store, masterKey, provider);
+        return Repositories.writeWrappedSlot(store, masterKey, provider, lockKeeper);
     }
 
     /**
@@ -624,7 +641,7 @@ public final class PackRepository implements Repository {
         if (!KeySlot.TYPE_KMS.equals(old.type())) {
             throw new RepositoryException("key slot " + oldSlotId + " is not a kms slot");
         }
-        String newSlot = Repositories.writeWrappedSlot(store, masterKey, newKek);
+        String newSlot = Repositories.writeWrappedSlot(store, masterKey, newKek, lockKeeper);
         KeySlotInfo fresh = keySlots().stream().filter(s -> s.slotId().equals(newSlot)).findFirst().orElseThrow();
         if (fresh.kekId().equals(old.kekId())) {
             store.delete(RepositoryLayout.keySlot(newSlot));
@@ -698,7 +715,8 @@ public final class PackRepository implements Repository {
         checkOpen();
         int epoch = keyring.currentEpoch() + 1;
         byte[] sealed = Keyring.seal(Keyring.newEpoch(epoch), keys);
-        store.put(RepositoryLayout.keyring(Sha256.hex(sealed)), sealed, PutOptions.DEFAULT);
+        String keyringKey = RepositoryLayout.keyring(Sha256.hex(sealed));
+        store.put(keyringKey, sealed, putOptions(keyringKey, ObjectKind.METADATA));
         return epoch;
     }
 
@@ -775,9 +793,10 @@ public final class PackRepository implements Repository {
     public String writeIndexFile(List<IndexFile.PackRecord> packs) {
         byte[] sealed = IndexFile.seal(packs, keys.metadataKey());
         String key = RepositoryLayout.index(Sha256.hex(sealed));
-        store.put(key, sealed, PutOptions.of(ObjectKind.METADATA));
+        store.put(key, sealed, putOptions(key, ObjectKind.METADATA));
         loadedIndexFiles.add(key);
         for (IndexFile.PackRecord p : packs) {
+            indexFileOfPack.put(p.id(), key);
             if (knownCandidates.contains(p.id())) {
                 candidateIndex.add(p);
             } else {
@@ -807,6 +826,48 @@ public final class PackRepository implements Repository {
 
     MasterKeys keys() {
         return keys;
+    }
+
+    // ---------------------------------------------------------------- object lock
+
+    /**
+     * How to write {@code key}: with the repository's Object Lock retention if it has one (packs,
+     * index files, manifests, journal entries, keyrings, key slots), else plainly.
+     *
+     * @throws RepositoryException if the repository asks for Object Lock and the store has none
+     */
+    public PutOptions putOptions(String key, ObjectKind kind) {
+        return lockKeeper == null ? PutOptions.of(kind) : lockKeeper.options(key, kind);
+    }
+
+    /** The repository's Object Lock keeper, if the config asks for Object Lock. */
+    public Optional<ObjectLockKeeper> objectLock() {
+        return Optional.ofNullable(lockKeeper);
+    }
+
+    /**
+     * Before a manifest is written: everything a snapshot committed now depends on (the packs this
+     * session wrote or deduplicated against, an index file naming each, the keyrings, the key
+     * slots and the config) must stay locked at least as long as the manifest will be.
+     */
+    private Instant lockDependencies() {
+        if (lockKeeper == null) {
+            return null;
+        }
+        List<String> deps = new ArrayList<>();
+        deps.add(RepositoryLayout.CONFIG);
+        deps.addAll(listKeys(store, RepositoryLayout.KEYS));
+        deps.addAll(listKeys(store, RepositoryLayout.KEYRING));
+        for (PackId p : referencedPacks) {
+            deps.add(RepositoryLayout.pack(p));
+            String indexKey = indexFileOfPack.get(p);
+            if (indexKey != null) {
+                deps.add(indexKey);
+            }
+        }
+        Instant needed = lockKeeper.neededNow();
+        lockKeeper.protect(deps, needed);
+        return needed;
     }
 
     BlobCodec codec() {
@@ -844,7 +905,7 @@ public final class PackRepository implements Repository {
         PackWriter.FinishedPack pack = full.finish(keys.metadataKey());
         String key = RepositoryLayout.pack(pack.id());
         referencedPacks.add(pack.id());
-        store.put(key, pack.bytes(), PutOptions.of(ObjectKind.PACK));
+        store.put(key, pack.bytes(), putOptions(key, ObjectKind.PACK));
         IndexFile.PackRecord record = new IndexFile.PackRecord(pack.id(), pack.bytes().length, pack.entries());
         index.add(record);
         for (var e : pack.entries()) {
@@ -873,7 +934,10 @@ public final class PackRepository implements Repository {
         try {
             byte[] sealed = IndexFile.seal(batch, keys.metadataKey());
             String key = RepositoryLayout.index(Sha256.hex(sealed));
-            store.put(key, sealed, PutOptions.of(ObjectKind.METADATA));
+            store.put(key, sealed, putOptions(key, ObjectKind.METADATA));
+            for (IndexFile.PackRecord p : batch) {
+                indexFileOfPack.put(p.id(), key);
+            }
             writtenKeys.add(key);
             loadedIndexFiles.add(key);
             Instant beat = lastHeartbeat;

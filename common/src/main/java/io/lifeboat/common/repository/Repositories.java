@@ -73,6 +73,10 @@ public final class Repositories {
         if (store.exists(RepositoryLayout.CONFIG)) {
             throw new RepositoryException("a Lifeboat repository already exists at " + store.describe());
         }
+        if (options.objectLock() != null && !store.capabilities().objectLock()) {
+            throw new RepositoryException("object lock (" + options.objectLock().describe() + ") needs a store with S3 Object Lock; "
+                + store.describe() + " has none: create the bucket with Object Lock enabled");
+        }
         removeLeftoversOfAnInterruptedInit(store);
         byte[] master = MasterKeys.newMasterKey();
         try {
@@ -80,28 +84,35 @@ public final class Repositories {
             RepositoryConfig config = new RepositoryConfig(FormatVersion.CURRENT, HexFormat.of().formatHex(AesGcm.randomBytes(32)),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS), options.chunker(), io.lifeboat.common.crypto.Algorithms.HMAC_SHA256,
                 options.compression(), options.compressionLevel(), io.lifeboat.common.crypto.Algorithms.HKDF_SHA256,
-                options.packSizeTarget());
+                options.packSizeTarget(), options.objectLock());
             config.validate();
             options.scrypt().check("init options");
 
+            ObjectLockKeeper lock = options.objectLock() == null ? null
+                : new ObjectLockKeeper(store, options.objectLock(), openOptions.clock(), new MaintenanceRecords(keys));
             byte[] keyring = Keyring.seal(Keyring.newEpoch(1), keys);
-            store.put(RepositoryLayout.keyring(Sha256.hex(keyring)), keyring, PutOptions.DEFAULT);
+            String keyringKey = RepositoryLayout.keyring(Sha256.hex(keyring));
+            store.put(keyringKey, keyring, initOptions(lock, keyringKey));
             if (kms) {
-                writeWrappedSlot(store, master, credentials.kms().provider(credentials.kmsKeyId()));
+                writeWrappedSlot(store, master, credentials.kms().provider(credentials.kmsKeyId()), lock);
             }
             if (credentials.keyFile() != null) {
-                writeWrappedSlot(store, master, credentials.keyFile());
+                writeWrappedSlot(store, master, credentials.keyFile(), lock);
             }
             if (credentials.passphrase() != null) {
                 String slotId = newSlotId();
                 store.put(RepositoryLayout.keySlot(slotId), KeySlot.createPassphrase(slotId, master, credentials.passphrase(), options.scrypt()),
-                    PutOptions.DEFAULT);
+                    initOptions(lock, RepositoryLayout.keySlot(slotId)));
             }
-            store.put(RepositoryLayout.CONFIG, config.seal(keys.metadataKey()), PutOptions.DEFAULT);
+            store.put(RepositoryLayout.CONFIG, config.seal(keys.metadataKey()), initOptions(lock, RepositoryLayout.CONFIG));
             return PackRepository.open(store, master, openOptions);
         } finally {
             Arrays.fill(master, (byte) 0);
         }
+    }
+
+    private static PutOptions initOptions(ObjectLockKeeper lock, String key) {
+        return lock == null ? PutOptions.DEFAULT : lock.options(key, io.lifeboat.common.store.ObjectKind.METADATA);
     }
 
     static String newSlotId() {
@@ -116,6 +127,11 @@ public final class Repositories {
      * @return the new slot's id
      */
     static String writeWrappedSlot(ObjectStore store, byte[] master, KeyProvider provider) {
+        return writeWrappedSlot(store, master, provider, null);
+    }
+
+    /** As above, written with the repository's Object Lock retention when {@code lock} is not null. */
+    static String writeWrappedSlot(ObjectStore store, byte[] master, KeyProvider provider, ObjectLockKeeper lock) {
         String slotId = newSlotId();
         byte[] slot = KeySlot.createWrapped(slotId, master, provider);
         byte[] back = KeySlot.parse(slotId, slot).unwrapWith(provider);
@@ -126,7 +142,7 @@ public final class Repositories {
         } finally {
             Arrays.fill(back, (byte) 0);
         }
-        store.put(RepositoryLayout.keySlot(slotId), slot, PutOptions.DEFAULT);
+        store.put(RepositoryLayout.keySlot(slotId), slot, initOptions(lock, RepositoryLayout.keySlot(slotId)));
         return slotId;
     }
 

@@ -160,6 +160,72 @@ public final class RepositoryChecker {
         return new CheckReport(sorted(problems), sortedDamage, chosen.size(), blobs.get(), bytes.get());
     }
 
+    /**
+     * In a versioned store, looks for what an attacker (or a mistake) hid: repository objects whose
+     * current version is a delete marker that no verified prune or forget journal entry explains,
+     * and content-named objects with a version whose content does not match the name (an
+     * overwrite). Both are errors: the data is still there, and {@code --from-versions} reads it.
+     * Older versions of config, key slots and journal entries are warnings (a key-slot change may
+     * rewrite one). Returns an empty report for a store without versions.
+     */
+    public CheckReport checkVersions() {
+        List<Problem> problems = new ArrayList<>();
+        if (!store.capabilities().versioning()) {
+            return new CheckReport(problems, List.of(), 0, 0, 0);
+        }
+        Map<String, List<io.lifeboat.common.store.ObjectVersion>> byKey = new TreeMap<>();
+        store.listVersions("", v -> byKey.computeIfAbsent(v.key(), k -> new ArrayList<>()).add(v));
+        Set<String> deletedByMaintenance = new HashSet<>();
+        for (PackRepository.JournalRecord r : repo.journal()) {
+            if (r.entry() != null && ("prune".equals(r.entry().action()) || "forget".equals(r.entry().action()))) {
+                deletedByMaintenance.addAll(r.entry().objects());
+            }
+        }
+        for (Map.Entry<String, List<io.lifeboat.common.store.ObjectVersion>> e : byKey.entrySet()) {
+            String key = e.getKey();
+            if (!repositoryObject(key)) {
+                continue;
+            }
+            List<io.lifeboat.common.store.ObjectVersion> all = e.getValue();
+            List<io.lifeboat.common.store.ObjectVersion> data = all.stream().filter(v -> !v.deleteMarker()).toList();
+            boolean hidden = !all.isEmpty() && all.get(0).deleteMarker();
+            if (hidden && !data.isEmpty() && !deletedByMaintenance.contains(key)) {
+                problems.add(new Problem(key.startsWith(RepositoryLayout.KEYS) ? Severity.WARNING : Severity.ERROR, key,
+                    "deleted outside Lifeboat's maintenance: a delete marker hides " + data.size() + " version"
+                        + (data.size() == 1 ? "" : "s") + " (read through it with --from-versions)"));
+            }
+            if (data.size() > 1) {
+                if (VersionRecoveringStore.contentNamed(key)) {
+                    String name = key.substring(key.lastIndexOf('/') + 1);
+                    int bad = 0;
+                    for (io.lifeboat.common.store.ObjectVersion v : data) {
+                        try {
+                            if (!Sha256.hex(store.getVersion(key, v.versionId())).equals(name)) {
+                                bad++;
+                            }
+                        } catch (ObjectNotFoundException ex) {
+                            // gone since the listing
+                        }
+                    }
+                    if (bad > 0) {
+                        problems.add(new Problem(Severity.ERROR, key, "overwritten: " + bad + " of its " + data.size()
+                            + " versions do not match its name" + (hidden ? "" : " (--from-versions reads the authentic one)")));
+                    }
+                } else {
+                    problems.add(new Problem(Severity.WARNING, key, "has " + (data.size() - 1) + " older version"
+                        + (data.size() == 2 ? "" : "s") + " (overwritten)"));
+                }
+            }
+        }
+        return new CheckReport(sorted(problems), List.of(), 0, 0, 0);
+    }
+
+    private static boolean repositoryObject(String key) {
+        return key.equals(RepositoryLayout.CONFIG) || key.startsWith(RepositoryLayout.KEYS) || key.startsWith(RepositoryLayout.KEYRING)
+            || key.startsWith(RepositoryLayout.DATA) || key.startsWith(RepositoryLayout.INDEX) || key.startsWith(RepositoryLayout.SNAPSHOTS)
+            || key.startsWith(RepositoryLayout.JOURNAL);
+    }
+
     private record IndexedPack(String indexKey, IndexFile.PackRecord record) {
     }
 

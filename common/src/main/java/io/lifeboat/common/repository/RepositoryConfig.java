@@ -1,5 +1,6 @@
 package io.lifeboat.common.repository;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.lifeboat.common.chunk.ChunkerParams;
 import io.lifeboat.common.crypto.Algorithms;
 import io.lifeboat.common.format.Json;
@@ -20,9 +21,18 @@ import javax.crypto.SecretKey;
  * @param compressionLevel level of that compression
  * @param kdf subkey derivation algorithm
  * @param packSizeTarget a pack is closed once its blobs reach this many bytes
+ * @param objectLock S3 Object Lock retention for everything written, or null (absent in the JSON)
+ *     for none; optional, so configs without it read and write exactly as before
  */
 public record RepositoryConfig(int formatVersion, String id, Instant created, ChunkerParams chunker, String blobIdMac,
-        String compression, int compressionLevel, String kdf, long packSizeTarget) {
+        String compression, int compressionLevel, String kdf, long packSizeTarget,
+        @JsonInclude(JsonInclude.Include.NON_NULL) ObjectLockSettings objectLock) {
+
+    /** A config without Object Lock. */
+    public RepositoryConfig(int formatVersion, String id, Instant created, ChunkerParams chunker, String blobIdMac,
+            String compression, int compressionLevel, String kdf, long packSizeTarget) {
+        this(formatVersion, id, created, chunker, blobIdMac, compression, compressionLevel, kdf, packSizeTarget, null);
+    }
 
     public static final long MIN_PACK_SIZE = 4096;
     public static final long MAX_PACK_SIZE = 1L << 30;
@@ -42,6 +52,9 @@ public record RepositoryConfig(int formatVersion, String id, Instant created, Ch
         }
         if (compressionLevel < -7 || compressionLevel > 22) {
             throw new CorruptObjectException("config is corrupt: compression level out of range");
+        }
+        if (objectLock != null) {
+            objectLock.validate();
         }
     }
 

@@ -36,6 +36,8 @@ public final class RepositoryLayout {
     public static final String JOBS = "jobs/";
     /** Candidates of the two-phase prune: {@code prune/<pack id>} (section 13). */
     public static final String PRUNE = "prune/";
+    /** Records of Object Lock retain-until dates already set (section 17): {@code retention/<time>-<random>}. */
+    public static final String RETENTION = "retention/";
 
     private static final DateTimeFormatter JOURNAL_TIME =
         DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
@@ -80,6 +82,11 @@ public final class RepositoryLayout {
 
     public static String journal(Instant time, String randomHex) {
         return JOURNAL + JOURNAL_TIME.format(time) + "-" + randomHex;
+    }
+
+    /** A record of retain-until dates written by one commit (or consolidated by prune). */
+    public static String retentionRecord(Instant time, String randomHex) {
+        return RETENTION + JOURNAL_TIME.format(time) + "-" + randomHex;
     }
 
     /** The prune-candidate record of a pack. */

@@ -56,6 +56,85 @@ public interface ObjectStore extends AutoCloseable {
     /** Deletes an object; deleting a missing object is not an error. */
     void delete(String key);
 
+    // ------------------------------------------------------------ optional: versions and Object Lock
+
+    /**
+     * What this store offers beyond the basic operations. Defaults to {@link StoreCapabilities#NONE};
+     * decorators report their delegate's. May query the store (S3 asks the bucket once).
+     */
+    default StoreCapabilities capabilities() {
+        return StoreCapabilities.NONE;
+    }
+
+    /**
+     * Calls {@code consumer} for every version of every key starting with {@code prefix}, delete
+     * markers included, newest first within a key; keys in no guaranteed order.
+     *
+     * @throws UnsupportedStoreOperationException without {@link StoreCapabilities#versioning()}
+     */
+    default void listVersions(String prefix, Consumer<ObjectVersion> consumer) {
+        throw unsupported("listing object versions");
+    }
+
+    /**
+     * Reads one version of an object whole, current or not.
+     *
+     * @throws ObjectNotFoundException if the key or version does not exist (or is a delete marker)
+     * @throws UnsupportedStoreOperationException without {@link StoreCapabilities#versioning()}
+     */
+    default byte[] getVersion(String key, String versionId) {
+        throw unsupported("reading object versions");
+    }
+
+    /**
+     * Reads {@code length} bytes of one version starting at {@code offset}. The default reads the
+     * whole version; adapters override it with a ranged read.
+     */
+    default byte[] getVersionRange(String key, String versionId, long offset, int length) {
+        byte[] all = getVersion(key, versionId);
+        if (offset < 0 || length < 0 || offset + length > all.length) {
+            throw new StoreException("range " + offset + "+" + length + " runs past the end of " + key + " version " + versionId);
+        }
+        return java.util.Arrays.copyOfRange(all, (int) offset, (int) offset + length);
+    }
+
+    /**
+     * Permanently deletes one version (or delete marker). A store with Object Lock refuses a version
+     * under active retention with a {@link StoreException}.
+     *
+     * @throws UnsupportedStoreOperationException without {@link StoreCapabilities#versioning()}
+     */
+    default void deleteVersion(String key, String versionId) {
+        throw unsupported("deleting object versions");
+    }
+
+    /**
+     * The Object Lock retention of the current version of {@code key}, or empty if it has none.
+     *
+     * @throws ObjectNotFoundException if the key does not exist
+     * @throws UnsupportedStoreOperationException without {@link StoreCapabilities#objectLock()}
+     */
+    default Optional<Retention> retention(String key) {
+        throw unsupported("reading Object Lock retention");
+    }
+
+    /**
+     * Sets the retention of the current version of {@code key}. Stores only ever lengthen a
+     * retention in COMPLIANCE mode; asking for an earlier date than the current one fails
+     * ({@link StoreException}), so callers extend only what {@link #retention} shows is shorter.
+     * Idempotent for the same retention.
+     *
+     * @throws ObjectNotFoundException if the key does not exist
+     * @throws UnsupportedStoreOperationException without {@link StoreCapabilities#objectLock()}
+     */
+    default void extendRetention(String key, Retention retention) {
+        throw unsupported("setting Object Lock retention");
+    }
+
+    private UnsupportedStoreOperationException unsupported(String what) {
+        return new UnsupportedStoreOperationException(describe() + " does not support " + what);
+    }
+
     /** A short description for logs and errors, never containing credentials. */
     String describe();
 

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -12,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -56,8 +60,14 @@ public abstract class ObjectStoreContractTest {
         assertThat(store.get("data/ab/abcdef")).isEqualTo(data);
     }
 
+    /** False only for a server known to refuse empty objects (see the overriding test). */
+    protected boolean storesEmptyObjects() {
+        return true;
+    }
+
     @Test
     void emptyObjectsAreStored() {
+        Assumptions.assumeTrue(storesEmptyObjects(), "the server refuses empty objects");
         store.put("empty", new byte[0]);
         assertThat(store.get("empty")).isEmpty();
         assertThat(store.stat("empty")).hasValueSatisfying(i -> assertThat(i.size()).isZero());
@@ -174,5 +184,97 @@ public abstract class ObjectStoreContractTest {
         }
         // One whole write wins; never a mix of two.
         assertThat(store.get("shared")).isIn(random(20_000, 1000), random(20_000, 1001));
+    }
+
+    // ------------------------------------------------------------ optional: versions and Object Lock
+    // Each test runs only where the adapter declares the capability; the others check that an
+    // adapter without it says so clearly instead of half-working.
+
+    private List<ObjectVersion> versions(String prefix) {
+        List<ObjectVersion> out = new ArrayList<>();
+        store.listVersions(prefix, out::add);
+        return out;
+    }
+
+    /** A retain-until a little in the future, whole seconds (S3 keeps no finer precision). */
+    private static Instant inSeconds(long seconds) {
+        return Instant.now().plus(Duration.ofSeconds(seconds)).truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    @Test
+    void aStoreWithoutVersioningSaysSo() {
+        Assumptions.assumeFalse(store.capabilities().versioning(), "the store keeps versions");
+        assertThatThrownBy(() -> store.listVersions("", v -> { })).isInstanceOf(UnsupportedStoreOperationException.class);
+        assertThatThrownBy(() -> store.getVersion("k", "v1")).isInstanceOf(UnsupportedStoreOperationException.class);
+        assertThatThrownBy(() -> store.deleteVersion("k", "v1")).isInstanceOf(UnsupportedStoreOperationException.class);
+    }
+
+    @Test
+    void aStoreWithoutObjectLockRefusesRetentionInsteadOfIgnoringIt() {
+        Assumptions.assumeFalse(store.capabilities().objectLock(), "the store has Object Lock");
+        Retention r = new Retention(ObjectLockMode.GOVERNANCE, inSeconds(60));
+        assertThatThrownBy(() -> store.put("data/locked", new byte[1], PutOptions.of(ObjectKind.PACK).withRetention(r)))
+            .isInstanceOf(UnsupportedStoreOperationException.class);
+        assertThat(store.exists("data/locked")).isFalse();
+        store.put("plain", new byte[1]);
+        assertThatThrownBy(() -> store.retention("plain")).isInstanceOf(UnsupportedStoreOperationException.class);
+        assertThatThrownBy(() -> store.extendRetention("plain", r)).isInstanceOf(UnsupportedStoreOperationException.class);
+    }
+
+    @Test
+    void overwrittenAndDeletedDataStaysReadableByVersion() {
+        Assumptions.assumeTrue(store.capabilities().versioning(), "the store keeps no versions");
+        store.put("snapshots/v", "one".getBytes(UTF_8));
+        store.put("snapshots/v", "two".getBytes(UTF_8));
+        store.delete("snapshots/v");
+        assertThat(store.exists("snapshots/v")).isFalse();
+        assertThat(keys("snapshots/")).isEmpty();
+
+        List<ObjectVersion> vs = versions("snapshots/");
+        assertThat(vs).hasSize(3).allSatisfy(v -> assertThat(v.key()).isEqualTo("snapshots/v"));
+        assertThat(vs.get(0).deleteMarker()).isTrue();
+        assertThat(vs.get(0).latest()).isTrue();
+        assertThat(vs.subList(1, 3)).noneMatch(ObjectVersion::deleteMarker).noneMatch(ObjectVersion::latest);
+        assertThat(new String(store.getVersion("snapshots/v", vs.get(1).versionId()), UTF_8)).isEqualTo("two");
+        assertThat(new String(store.getVersion("snapshots/v", vs.get(2).versionId()), UTF_8)).isEqualTo("one");
+
+        // Removing the delete marker brings the newest version back.
+        store.deleteVersion("snapshots/v", vs.get(0).versionId());
+        assertThat(new String(store.get("snapshots/v"), UTF_8)).isEqualTo("two");
+        assertThatThrownBy(() -> store.getVersion("snapshots/v", "no-such-version-id")).isInstanceOf(StoreException.class);
+    }
+
+    @Test
+    void aLockedVersionCannotBeDeletedButAPlainDeleteOnlyHidesIt() {
+        Assumptions.assumeTrue(store.capabilities().objectLock(), "the store has no Object Lock");
+        Retention r = new Retention(ObjectLockMode.COMPLIANCE, inSeconds(30));
+        byte[] data = random(2_000, 9);
+        store.put("data/aa/locked", data, PutOptions.of(ObjectKind.PACK).withRetention(r));
+        assertThat(store.retention("data/aa/locked")).hasValue(r);
+        String id = versions("data/aa/locked").get(0).versionId();
+
+        assertThatThrownBy(() -> store.deleteVersion("data/aa/locked", id)).isInstanceOf(StoreException.class);
+        store.delete("data/aa/locked"); // S3 allows this: it only adds a delete marker
+        assertThat(store.exists("data/aa/locked")).isFalse();
+        assertThat(store.getVersion("data/aa/locked", id)).isEqualTo(data);
+    }
+
+    @Test
+    void retentionIsReadAndExtendedButNeverShortened() {
+        Assumptions.assumeTrue(store.capabilities().objectLock(), "the store has no Object Lock");
+        store.put("index/plain", new byte[3]);
+        assertThat(store.retention("index/plain")).isEmpty();
+
+        Retention first = new Retention(ObjectLockMode.COMPLIANCE, inSeconds(20));
+        store.put("index/locked", new byte[3], PutOptions.DEFAULT.withRetention(first));
+        Retention later = new Retention(ObjectLockMode.COMPLIANCE, inSeconds(40));
+        store.extendRetention("index/locked", later);
+        assertThat(store.retention("index/locked")).hasValue(later);
+        assertThatThrownBy(() -> store.extendRetention("index/locked", first)).isInstanceOf(StoreException.class);
+        assertThat(store.retention("index/locked")).hasValue(later);
+
+        store.extendRetention("index/plain", first);
+        assertThat(store.retention("index/plain")).hasValue(first);
+        assertThatThrownBy(() -> store.retention("index/missing")).isInstanceOf(ObjectNotFoundException.class);
     }
 }

@@ -2,7 +2,10 @@ package io.lifeboat.common.store.decorator;
 
 import io.lifeboat.common.store.ObjectInfo;
 import io.lifeboat.common.store.ObjectStore;
+import io.lifeboat.common.store.ObjectVersion;
 import io.lifeboat.common.store.PutOptions;
+import io.lifeboat.common.store.Retention;
+import io.lifeboat.common.store.StoreCapabilities;
 import java.io.InputStream;
 import java.util.Objects;
 import java.util.Optional;
@@ -55,6 +58,41 @@ public abstract class ForwardingObjectStore implements ObjectStore {
     @Override
     public void delete(String key) {
         delegate.delete(key);
+    }
+
+    @Override
+    public StoreCapabilities capabilities() {
+        return delegate.capabilities();
+    }
+
+    @Override
+    public void listVersions(String prefix, Consumer<ObjectVersion> consumer) {
+        delegate.listVersions(prefix, consumer);
+    }
+
+    @Override
+    public byte[] getVersion(String key, String versionId) {
+        return delegate.getVersion(key, versionId);
+    }
+
+    @Override
+    public byte[] getVersionRange(String key, String versionId, long offset, int length) {
+        return delegate.getVersionRange(key, versionId, offset, length);
+    }
+
+    @Override
+    public void deleteVersion(String key, String versionId) {
+        delegate.deleteVersion(key, versionId);
+    }
+
+    @Override
+    public Optional<Retention> retention(String key) {
+        return delegate.retention(key);
+    }
+
+    @Override
+    public void extendRetention(String key, Retention retention) {
+        delegate.extendRetention(key, retention);
     }
 
     @Override

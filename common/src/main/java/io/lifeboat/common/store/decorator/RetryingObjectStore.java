@@ -2,7 +2,10 @@ package io.lifeboat.common.store.decorator;
 
 import io.lifeboat.common.store.ObjectInfo;
 import io.lifeboat.common.store.ObjectStore;
+import io.lifeboat.common.store.ObjectVersion;
 import io.lifeboat.common.store.PutOptions;
+import io.lifeboat.common.store.Retention;
+import io.lifeboat.common.store.StoreCapabilities;
 import io.lifeboat.common.store.StoreException;
 import io.lifeboat.common.store.TransientStoreException;
 import java.io.InputStream;
@@ -151,6 +154,55 @@ public final class RetryingObjectStore extends ForwardingObjectStore {
     public void delete(String key) {
         retry(StoreOperation.DELETE, key, () -> {
             delegate.delete(key);
+            return null;
+        });
+    }
+
+    // The optional operations reuse the nearest basic operation's name (a version listing is a
+    // LIST, setting retention a PUT, reading it a STAT), so metrics and faults need no new names.
+
+    @Override
+    public StoreCapabilities capabilities() {
+        return retry(StoreOperation.STAT, null, delegate::capabilities);
+    }
+
+    @Override
+    public void listVersions(String prefix, Consumer<ObjectVersion> consumer) {
+        List<ObjectVersion> listing = retry(StoreOperation.LIST, prefix + "* (versions)", () -> {
+            List<ObjectVersion> buffer = new ArrayList<>();
+            delegate.listVersions(prefix, buffer::add);
+            return buffer;
+        });
+        listing.forEach(consumer);
+    }
+
+    @Override
+    public byte[] getVersion(String key, String versionId) {
+        return retry(StoreOperation.GET, key, () -> delegate.getVersion(key, versionId));
+    }
+
+    @Override
+    public byte[] getVersionRange(String key, String versionId, long offset, int length) {
+        return retry(StoreOperation.GET_RANGE, key, () -> delegate.getVersionRange(key, versionId, offset, length));
+    }
+
+    @Override
+    public void deleteVersion(String key, String versionId) {
+        retry(StoreOperation.DELETE, key, () -> {
+            delegate.deleteVersion(key, versionId);
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<Retention> retention(String key) {
+        return retry(StoreOperation.STAT, key, () -> delegate.retention(key));
+    }
+
+    @Override
+    public void extendRetention(String key, Retention retention) {
+        retry(StoreOperation.PUT, key, () -> {
+            delegate.extendRetention(key, retention);
             return null;
         });
     }

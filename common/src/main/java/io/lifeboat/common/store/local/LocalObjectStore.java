@@ -55,6 +55,10 @@ public final class LocalObjectStore implements ObjectStore {
 
     @Override
     public void put(String key, byte[] data, PutOptions options) {
+        if (options.retention() != null) {
+            // A directory cannot enforce a retain-until date: refuse rather than pretend.
+            throw new io.lifeboat.common.store.UnsupportedStoreOperationException(describe() + " does not support Object Lock retention");
+        }
         Path target = resolve(key);
         Path dir = target.getParent();
         Path tmp = dir.resolve(TEMP_PREFIX + target.getFileName() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));

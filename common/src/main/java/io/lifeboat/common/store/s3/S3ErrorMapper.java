@@ -57,7 +57,8 @@ final class S3ErrorMapper {
             if ("NoSuchBucket".equals(code)) {
                 return new StoreException(what + " failed: bucket does not exist (" + detail + ")", e);
             }
-            if (status == 404 && key != null && (code == null || "NoSuchKey".equals(code) || "NotFound".equals(code))) {
+            if (status == 404 && key != null && (code == null || "NoSuchKey".equals(code) || "NotFound".equals(code)
+                    || "NoSuchVersion".equals(code))) {
                 return new ObjectNotFoundException(key);
             }
             if (status == 501 || "NotImplemented".equals(code)) {

@@ -2,13 +2,22 @@ package io.lifeboat.common.store.s3;
 
 import io.lifeboat.common.store.ObjectInfo;
 import io.lifeboat.common.store.ObjectNotFoundException;
+import io.lifeboat.common.store.ObjectLockMode;
 import io.lifeboat.common.store.ObjectStore;
+import io.lifeboat.common.store.ObjectVersion;
 import io.lifeboat.common.store.PutOptions;
+import io.lifeboat.common.store.Retention;
+import io.lifeboat.common.store.StoreCapabilities;
 import io.lifeboat.common.store.StoreException;
+import io.lifeboat.common.store.UnsupportedStoreOperationException;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -29,7 +38,14 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.DeleteMarkerEntry;
+import software.amazon.awssdk.services.s3.model.GetObjectRetentionResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectVersionsRequest;
+import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
+import software.amazon.awssdk.services.s3.model.ObjectLockEnabled;
+import software.amazon.awssdk.services.s3.model.ObjectLockRetentionMode;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
@@ -67,6 +83,7 @@ public final class S3ObjectStore implements ObjectStore {
     private final S3StoreConfig config;
     private final S3ErrorMapper errors;
     private final String description;
+    private volatile StoreCapabilities capabilities;
 
     private S3ObjectStore(S3Client s3, JdkSdkHttpClient http, S3StoreConfig config) {
         this.s3 = s3;
@@ -136,6 +153,9 @@ public final class S3ObjectStore implements ObjectStore {
     @Override
     public void put(String key, byte[] data, PutOptions options) {
         Objects.requireNonNull(data, "data");
+        if (options.retention() != null && !capabilities().objectLock()) {
+            throw new UnsupportedStoreOperationException(description + " has no Object Lock: cannot write " + key + " with retention");
+        }
         if (data.length > config.multipartThreshold()) {
             putMultipart(key, data, options);
             return;
@@ -151,6 +171,12 @@ public final class S3ObjectStore implements ObjectStore {
                 case S3ServerSideEncryption.S3Managed m -> request.serverSideEncryption(ServerSideEncryption.AES256);
                 case S3ServerSideEncryption.Kms k -> request.serverSideEncryption(ServerSideEncryption.AWS_KMS)
                         .ssekmsKeyId(k.kmsKeyId());
+            }
+            if (options.retention() != null) {
+                // S3 wants a Content-MD5 on every write that carries Object Lock parameters.
+                request.objectLockMode(lockMode(options.retention().mode()))
+                        .objectLockRetainUntilDate(options.retention().retainUntil())
+                        .contentMD5(md5(data, 0, data.length));
             }
             s3.putObject(request.build(), body(data, 0, data.length));
         } catch (SdkException | UncheckedIOException e) {
@@ -177,6 +203,10 @@ public final class S3ObjectStore implements ObjectStore {
                 case S3ServerSideEncryption.Kms k -> create.serverSideEncryption(ServerSideEncryption.AWS_KMS)
                         .ssekmsKeyId(k.kmsKeyId());
             }
+            if (options.retention() != null) {
+                create.objectLockMode(lockMode(options.retention().mode()))
+                        .objectLockRetainUntilDate(options.retention().retainUntil());
+            }
             uploadId = s3.createMultipartUpload(create.build()).uploadId();
         } catch (SdkException | UncheckedIOException e) {
             throw errors.map("multipart create", key, e);
@@ -187,8 +217,9 @@ public final class S3ObjectStore implements ObjectStore {
             for (int offset = 0; offset < data.length; offset += config.partSize(), partNumber++) {
                 int length = Math.min(config.partSize(), data.length - offset);
                 int number = partNumber;
+                String partMd5 = options.retention() == null ? null : md5(data, offset, length);
                 UploadPartResponse part = s3.uploadPart(r -> r.bucket(config.bucket()).key(fullKey(key))
-                        .uploadId(uploadId).partNumber(number).contentLength((long) length),
+                        .uploadId(uploadId).partNumber(number).contentLength((long) length).contentMD5(partMd5),
                         body(data, offset, length));
                 parts.add(CompletedPart.builder().partNumber(number).eTag(part.eTag()).build());
             }
@@ -201,6 +232,11 @@ public final class S3ObjectStore implements ObjectStore {
                     : new StoreException("S3 multipart put of " + key + " in " + description + " failed: " + e, e);
             abort(key, uploadId, mapped);
             throw mapped;
+        }
+        if (options.retention() != null) {
+            // Ceph RGW 16 ignores the lock headers of CreateMultipartUpload (AWS applies them):
+            // set the retention on the completed object as well; the same date again is harmless.
+            extendRetention(key, options.retention());
         }
     }
 
@@ -304,6 +340,178 @@ public final class S3ObjectStore implements ObjectStore {
             if (!(mapped instanceof ObjectNotFoundException)) {
                 throw mapped;
             }
+        }
+    }
+
+    // ------------------------------------------------------------ versions and Object Lock
+
+    /**
+     * Asks the bucket once (GetBucketVersioning, GetObjectLockConfiguration) and remembers the
+     * answer. A server that does not implement either call (S3Proxy: 501) or refuses it has neither
+     * capability; a transient failure is thrown and asked again next time.
+     */
+    @Override
+    public StoreCapabilities capabilities() {
+        StoreCapabilities known = capabilities;
+        if (known != null) {
+            return known;
+        }
+        boolean versioning;
+        try {
+            versioning = s3.getBucketVersioning(r -> r.bucket(config.bucket())).status() == BucketVersioningStatus.ENABLED;
+        } catch (SdkException | UncheckedIOException e) {
+            StoreException mapped = errors.map("get bucket versioning", null, e);
+            if (mapped instanceof io.lifeboat.common.store.TransientStoreException) {
+                throw mapped;
+            }
+            versioning = false;
+        }
+        boolean lock = false;
+        if (versioning) {
+            try {
+                var conf = s3.getObjectLockConfiguration(r -> r.bucket(config.bucket())).objectLockConfiguration();
+                lock = conf != null && conf.objectLockEnabled() == ObjectLockEnabled.ENABLED;
+            } catch (SdkException | UncheckedIOException e) {
+                StoreException mapped = errors.map("get object lock configuration", null, e);
+                if (mapped instanceof io.lifeboat.common.store.TransientStoreException) {
+                    throw mapped;
+                }
+            }
+        }
+        known = new StoreCapabilities(versioning, lock);
+        capabilities = known;
+        return known;
+    }
+
+    @Override
+    public void listVersions(String prefix, Consumer<ObjectVersion> consumer) {
+        requireVersioning();
+        String full = fullPrefix(prefix);
+        int strip = config.keyPrefix().length();
+        List<ObjectVersion> out = new ArrayList<>();
+        try {
+            ListObjectVersionsRequest request = ListObjectVersionsRequest.builder().bucket(config.bucket()).prefix(full).build();
+            for (ListObjectVersionsResponse page : s3.listObjectVersionsPaginator(request)) {
+                for (software.amazon.awssdk.services.s3.model.ObjectVersion v : page.versions()) {
+                    out.add(new ObjectVersion(v.key().substring(strip), v.versionId(), Boolean.TRUE.equals(v.isLatest()), false,
+                            v.size() == null ? 0 : v.size(), v.lastModified()));
+                }
+                for (DeleteMarkerEntry m : page.deleteMarkers()) {
+                    out.add(new ObjectVersion(m.key().substring(strip), m.versionId(), Boolean.TRUE.equals(m.isLatest()), true, 0,
+                            m.lastModified()));
+                }
+            }
+        } catch (SdkException | UncheckedIOException e) {
+            throw errors.map("list versions", prefix.isEmpty() ? null : prefix + "*", e);
+        }
+        // Versions and delete markers come in two lists; merge them newest first within a key.
+        out.sort(Comparator.comparing(ObjectVersion::key)
+                .thenComparing(ObjectVersion::latest, Comparator.reverseOrder())
+                .thenComparing(ObjectVersion::lastModified, Comparator.nullsLast(Comparator.reverseOrder())));
+        out.forEach(consumer);
+    }
+
+    @Override
+    public byte[] getVersion(String key, String versionId) {
+        requireVersioning();
+        try {
+            return s3.getObjectAsBytes(r -> r.bucket(config.bucket()).key(fullKey(key)).versionId(versionId)).asByteArrayUnsafe();
+        } catch (SdkException | UncheckedIOException e) {
+            throw errors.map("get version " + versionId, key, e);
+        }
+    }
+
+    @Override
+    public byte[] getVersionRange(String key, String versionId, long offset, int length) {
+        requireVersioning();
+        if (offset < 0 || length <= 0) {
+            return ObjectStore.super.getVersionRange(key, versionId, offset, length);
+        }
+        byte[] data;
+        try {
+            String range = "bytes=" + offset + "-" + (offset + length - 1);
+            data = s3.getObjectAsBytes(r -> r.bucket(config.bucket()).key(fullKey(key)).versionId(versionId).range(range))
+                    .asByteArrayUnsafe();
+        } catch (SdkException | UncheckedIOException e) {
+            throw errors.map("ranged get of version " + versionId, key, e);
+        }
+        if (data.length != length) {
+            throw pastEnd(key, offset, length, offset + data.length);
+        }
+        return data;
+    }
+
+    @Override
+    public void deleteVersion(String key, String versionId) {
+        requireVersioning();
+        try {
+            s3.deleteObject(r -> r.bucket(config.bucket()).key(fullKey(key)).versionId(versionId));
+        } catch (SdkException | UncheckedIOException e) {
+            StoreException mapped = errors.map("delete version " + versionId, key, e);
+            if (!(mapped instanceof ObjectNotFoundException)) {
+                throw mapped;
+            }
+        }
+    }
+
+    @Override
+    public Optional<Retention> retention(String key) {
+        requireLock();
+        GetObjectRetentionResponse response;
+        try {
+            response = s3.getObjectRetention(r -> r.bucket(config.bucket()).key(fullKey(key)));
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+            String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+            if (e.statusCode() == 404 && code != null && code.contains("ObjectLockConfiguration")) {
+                return Optional.empty(); // the object exists but carries no retention
+            }
+            throw errors.map("get object retention", key, e);
+        } catch (SdkException | UncheckedIOException e) {
+            throw errors.map("get object retention", key, e);
+        }
+        var r = response.retention();
+        if (r == null || r.mode() == null || r.retainUntilDate() == null) {
+            return Optional.empty();
+        }
+        ObjectLockMode mode = r.mode() == ObjectLockRetentionMode.COMPLIANCE ? ObjectLockMode.COMPLIANCE : ObjectLockMode.GOVERNANCE;
+        return Optional.of(new Retention(mode, r.retainUntilDate()));
+    }
+
+    @Override
+    public void extendRetention(String key, Retention retention) {
+        requireLock();
+        try {
+            s3.putObjectRetention(r -> r.bucket(config.bucket()).key(fullKey(key))
+                    .retention(o -> o.mode(ObjectLockRetentionMode.fromValue(retention.mode().name()))
+                            .retainUntilDate(retention.retainUntil())));
+        } catch (SdkException | UncheckedIOException e) {
+            throw errors.map("put object retention", key, e);
+        }
+    }
+
+    private void requireVersioning() {
+        if (!capabilities().versioning()) {
+            throw new UnsupportedStoreOperationException(description + " keeps no object versions (bucket versioning is off)");
+        }
+    }
+
+    private void requireLock() {
+        if (!capabilities().objectLock()) {
+            throw new UnsupportedStoreOperationException(description + " has no Object Lock (the bucket must be created with it)");
+        }
+    }
+
+    private static software.amazon.awssdk.services.s3.model.ObjectLockMode lockMode(ObjectLockMode mode) {
+        return software.amazon.awssdk.services.s3.model.ObjectLockMode.fromValue(mode.name());
+    }
+
+    private static String md5(byte[] data, int offset, int length) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("MD5");
+            md.update(data, offset, length);
+            return Base64.getEncoder().encodeToString(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no MD5", e);
         }
     }
 
