@@ -28,6 +28,7 @@ import picocli.CommandLine.ScopeType;
         RestoreCommand.class, BackupPostgresCommand.class, RestorePostgresCommand.class, DumpCommand.class,
         DiffCommand.class, CheckCommand.class, StatsCommand.class,
         ForgetCommand.class, PruneCommand.class, HoldCommand.class,
+        WalPushCommand.class, WalFetchCommand.class, WalVerifyCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:failure", "2:usage error (bad flags, no repository or password given)",

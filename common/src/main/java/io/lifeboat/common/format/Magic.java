@@ -15,6 +15,7 @@ public enum Magic {
     PRUNE_CANDIDATE("LBPC"),
     MAINTENANCE_CLAIM("LBML"),
     BACKUP_SESSION("LBBS"),
+    WAL_OBJECT("LBWL"),
     PACK_END("LBP1");
 
     private final byte[] bytes;

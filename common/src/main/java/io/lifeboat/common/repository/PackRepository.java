@@ -651,6 +651,14 @@ public final class PackRepository implements Repository {
         return epoch;
     }
 
+    /**
+     * The data keys, for objects encrypted outside packs (the WAL archive, format section 16).
+     * New objects use {@link Keyring#current()}.
+     */
+    public Keyring keyring() {
+        return keyring;
+    }
+
     /** The data-key epoch new blobs of this session are written with. */
     public int dataKeyEpoch() {
         return keyring.currentEpoch();

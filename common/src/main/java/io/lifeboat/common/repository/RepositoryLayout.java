@@ -137,8 +137,39 @@ public final class RepositoryLayout {
         return BACKUP_SESSIONS + randomHex;
     }
 
-    public static String walSegment(String cluster, String name) {
-        return WAL + cluster + "/" + name;
+    /**
+     * Everything of one database cluster's WAL archive (section 16): {@code wal/<cluster>/}.
+     * Cluster names are 1 to 64 of {@code [A-Za-z0-9._-]}, not starting with a dot.
+     */
+    public static String walCluster(String cluster) {
+        if (cluster == null || !cluster.matches("[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}")) {
+            throw new IllegalArgumentException("invalid cluster name '" + cluster
+                + "': use 1 to 64 letters, digits, '.', '_' or '-', not starting with '.'");
+        }
+        return WAL + cluster + "/";
+    }
+
+    /**
+     * A complete WAL segment or backup-history file of timeline {@code tli}:
+     * {@code wal/<cluster>/<tli 8 hex>/<file name>}.
+     */
+    public static String walSegment(String cluster, int timeline, String fileName) {
+        return walCluster(cluster) + String.format("%08X", timeline) + "/" + fileName;
+    }
+
+    /** The in-progress copy of a segment: {@code wal/<cluster>/<tli 8 hex>/<segment>.partial}. */
+    public static String walPartial(String cluster, int timeline, String segment) {
+        return walSegment(cluster, timeline, segment) + ".partial";
+    }
+
+    /** A timeline history file: {@code wal/<cluster>/history/<tli 8 hex>.history}. */
+    public static String walHistory(String cluster, int timeline) {
+        return walCluster(cluster) + "history/" + String.format("%08X", timeline) + ".history";
+    }
+
+    /** The WAL streamer's status: {@code wal/<cluster>/status}. */
+    public static String walStatus(String cluster) {
+        return walCluster(cluster) + "status";
     }
 
     /** The last segment of {@code key} after {@code prefix}. */

@@ -1,6 +1,7 @@
 package io.lifeboat.common.repository;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lifeboat.common.pack.PackId;
 import java.time.Instant;
@@ -31,6 +32,11 @@ class RepositoryLayoutTest {
         assertThat(RepositoryLayout.keySlot("s")).isEqualTo("keys/s");
         assertThat(RepositoryLayout.index("i")).isEqualTo("index/i");
         assertThat(RepositoryLayout.keyring("k")).isEqualTo("keyring/k");
-        assertThat(RepositoryLayout.walSegment("pg1", "000000010000000000000001")).isEqualTo("wal/pg1/000000010000000000000001");
+        assertThat(RepositoryLayout.walSegment("pg1", 1, "000000010000000000000001")).isEqualTo("wal/pg1/00000001/000000010000000000000001");
+        assertThat(RepositoryLayout.walPartial("pg1", 2, "000000020000000000000001")).isEqualTo("wal/pg1/00000002/000000020000000000000001.partial");
+        assertThat(RepositoryLayout.walHistory("pg1", 10)).isEqualTo("wal/pg1/history/0000000A.history");
+        assertThat(RepositoryLayout.walStatus("pg1")).isEqualTo("wal/pg1/status");
+        assertThatThrownBy(() -> RepositoryLayout.walCluster("../x")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RepositoryLayout.walCluster("a/b")).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -1,0 +1,105 @@
+package io.lifeboat.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lifeboat.common.repository.InitOptions;
+import io.lifeboat.common.repository.Repositories;
+import io.lifeboat.common.store.local.LocalObjectStore;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** wal-push, wal-fetch and wal-verify in-process against the real format on a local directory. */
+class WalCliTest {
+    private static final int SEG = 1 << 20;
+
+    @TempDir
+    Path tmp;
+    final Map<String, String> env = new HashMap<>();
+    String out;
+    String err;
+
+    @BeforeEach
+    void setUp() {
+        Path repo = tmp.resolve("repo");
+        Repositories.init(new LocalObjectStore(repo), "pw".toCharArray(), InitOptions.forTests()).close();
+        env.put("LIFEBOAT_REPOSITORY", "local:" + repo);
+        env.put("LIFEBOAT_PASSWORD", "pw");
+        env.put("LIFEBOAT_PG_CLUSTER", "main");
+    }
+
+    int run(String... args) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int code = new LifeboatCli(new FormatBackend(), env, new PrintStream(o, true, StandardCharsets.UTF_8),
+            new PrintStream(e, true, StandardCharsets.UTF_8)).execute(args);
+        out = o.toString(StandardCharsets.UTF_8);
+        err = e.toString(StandardCharsets.UTF_8);
+        return code;
+    }
+
+    Path segment(String name, long seed) throws Exception {
+        byte[] b = new byte[SEG];
+        new Random(seed).nextBytes(b);
+        Path dir = Files.createDirectories(tmp.resolve("pg_wal"));
+        return Files.write(dir.resolve(name), b);
+    }
+
+    @Test
+    void pushFetchAndVerify() throws Exception {
+        Path s1 = segment("000000010000000000000001", 1);
+        Path s2 = segment("000000010000000000000002", 2);
+        Path s4 = segment("000000010000000000000004", 4);
+        assertThat(run("wal-push", s1.toString())).as(err).isZero();
+        assertThat(run("wal-push", s1.toString())).as("idempotent: " + err).isZero();
+        assertThat(run("wal-push", s2.toString())).isZero();
+
+        assertThat(run("wal-verify", "--wal-segment-size", String.valueOf(SEG))).as(out + err).isZero();
+        assertThat(out).contains("no gaps");
+
+        Path target = tmp.resolve("restored/RECOVERYXLOG");
+        Files.createDirectories(target.getParent());
+        assertThat(run("wal-fetch", "000000010000000000000002", target.toString())).as(err).isZero();
+        assertThat(Files.readAllBytes(target)).isEqualTo(Files.readAllBytes(s2));
+
+        assertThat(run("wal-fetch", "000000010000000000000003", target.toString())).isEqualTo(1);
+        assertThat(run("wal-fetch", "00000002.history", target.toString())).isEqualTo(1);
+
+        assertThat(run("wal-push", s4.toString())).isZero();
+        assertThat(run("--json", "wal-verify", "--wal-segment-size", String.valueOf(SEG))).isEqualTo(1);
+        assertThat(out).contains("\"first_missing\":\"000000010000000000000003\"").contains("\"ok\":false");
+    }
+
+    @Test
+    void differentContentUnderAnArchivedNameIsRefused() throws Exception {
+        Path s1 = segment("000000010000000000000001", 1);
+        assertThat(run("wal-push", s1.toString())).isZero();
+        Path other = segment("000000010000000000000001", 9);
+        assertThat(run("wal-push", other.toString())).isEqualTo(1);
+        assertThat(err).contains("already archived").doesNotContain("\n\n");
+    }
+
+    @Test
+    void aWrongPasswordAbortsRecoveryInsteadOfLookingLikeAMissingFile() {
+        env.put("LIFEBOAT_PASSWORD", "wrong");
+        assertThat(run("wal-fetch", "000000010000000000000001", tmp.resolve("x").toString())).isEqualTo(126);
+        assertThat(err).contains("wrong password");
+    }
+
+    @Test
+    void usageErrors() throws Exception {
+        env.remove("LIFEBOAT_PG_CLUSTER");
+        Path s1 = segment("000000010000000000000001", 1);
+        assertThat(run("wal-push", s1.toString())).isEqualTo(2);
+        assertThat(err).contains("--cluster");
+        assertThat(run("wal-push", "--cluster", "main", tmp.resolve("pg_wal/notwal").toString())).isEqualTo(2);
+    }
+}
