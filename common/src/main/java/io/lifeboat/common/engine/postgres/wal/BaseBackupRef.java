@@ -17,8 +17,8 @@ public record BaseBackupRef(String snapshotId, int timeline, long startLsn, long
         Objects.requireNonNull(snapshotId, "snapshotId");
         Objects.requireNonNull(stopTime, "stopTime");
         if (Long.compareUnsigned(stopLsn, startLsn) < 0) {
-            throw new IllegalArgumentException("base backup " + snapshotId + " stops (" + LsnText.format(stopLsn)
-                + ") before it starts (" + LsnText.format(startLsn) + ")");
+            throw new IllegalArgumentException("base backup " + snapshotId + " stops (" + new Lsn(stopLsn).toString()
+                + ") before it starts (" + new Lsn(startLsn).toString() + ")");
         }
     }
 }

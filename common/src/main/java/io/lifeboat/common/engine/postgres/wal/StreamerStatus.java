@@ -47,7 +47,7 @@ public record StreamerStatus(
         m.put("slot", slot);
         m.put("synchronous", synchronous);
         m.put("timeline", timeline);
-        m.put("last_archived_lsn", LsnText.format(lastArchivedLsn));
+        m.put("last_archived_lsn", new Lsn(lastArchivedLsn).toString());
         m.put("archived_through", archivedThrough == null ? null : archivedThrough.toString());
         m.put("lag_bytes", lagBytes);
         m.put("slot_retained_bytes", slotRetainedBytes);

@@ -10,6 +10,10 @@ package io.lifeboat.common.engine.postgres.wal;
  */
 public interface WalSink {
 
+    /** Tells the sink the server's WAL segment size, before anything is stored. */
+    default void segmentSize(long bytes) {
+    }
+
     /** Stores a completed segment or a timeline history file; storing the same file again is harmless. */
     void putSegment(String fileName, byte[] data);
 

@@ -197,6 +197,7 @@ public final class WalStreamer {
         try {
             Connection l = lock.connection();
             segmentSize = queryLong(l, "SELECT pg_size_bytes(current_setting('wal_segment_size'))");
+            sink.segmentSize(segmentSize);
             if (first) {
                 checkSettings(l);
             }
@@ -462,12 +463,12 @@ public final class WalStreamer {
                 String insert = rs.getString(3);
                 String flush = rs.getString(4);
                 if (insert != null) {
-                    samples.addLast(new long[] {LsnText.parse(insert), time});
+                    samples.addLast(new long[] {Lsn.parse(insert).value(), time});
                     if (samples.size() > MAX_SAMPLES) {
                         samples.removeFirst();
                     }
                 }
-                serverFlushLsn = flush == null ? -1 : LsnText.parse(flush);
+                serverFlushLsn = flush == null ? -1 : Lsn.parse(flush).value();
                 long retained = rs.getLong(5);
                 slotRetained = rs.wasNull() ? -1 : retained;
                 String ws = rs.getString(6);

@@ -9,20 +9,20 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-class WalNamesTest {
+class WalStreamerNamesTest {
     private static final long SEG = 16L * 1024 * 1024;
 
     @Test
     void lsnRoundTrips() {
-        assertThat(LsnText.parse("0/16B3748")).isEqualTo(0x16B3748L);
-        assertThat(LsnText.parse("16/B374D848")).isEqualTo(0x16_B374D848L);
-        assertThat(LsnText.format(0x16_B374D848L)).isEqualTo("16/B374D848");
-        assertThat(LsnText.format(0)).isEqualTo("0/0");
-        assertThat(LsnText.parse("FFFFFFFF/FFFFFFFF")).isEqualTo(-1L);
+        assertThat(Lsn.parse("0/16B3748").value()).isEqualTo(0x16B3748L);
+        assertThat(Lsn.parse("16/B374D848").value()).isEqualTo(0x16_B374D848L);
+        assertThat(new Lsn(0x16_B374D848L).toString()).isEqualTo("16/B374D848");
+        assertThat(new Lsn(0).toString()).isEqualTo("0/0");
+        assertThat(Lsn.parse("FFFFFFFF/FFFFFFFF").value()).isEqualTo(-1L);
         Random r = new Random(7);
         for (int i = 0; i < 1000; i++) {
             long l = r.nextLong();
-            assertThat(LsnText.parse(LsnText.format(l))).isEqualTo(l);
+            assertThat(Lsn.parse(new Lsn(l).toString()).value()).isEqualTo(l);
         }
     }
 
@@ -30,9 +30,9 @@ class WalNamesTest {
     void malformedLsnsAreRefused() {
         for (String bad : new String[] {"", "/", "0/", "/0", "0", "g/0", "0/-1", "123456789/0", "0/123456789",
                 "0//1", " 0/1", "0/1 "}) {
-            assertThatThrownBy(() -> LsnText.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> Lsn.parse(bad).value()).as(bad).isInstanceOf(IllegalArgumentException.class);
         }
-        assertThatThrownBy(() -> LsnText.parse(null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Lsn.parse(null).value()).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
