@@ -31,6 +31,20 @@ public final class WalRetention {
     }
 
     /**
+     * Plans retention over what {@code archive} holds and, unless {@code dryRun}, deletes the expired
+     * segments (needs the store's delete permission).
+     */
+    public static Plan apply(WalArchive archive, List<BaseBackupRef> kept, boolean dryRun) {
+        List<WalSegmentRef> refs = archive.list();
+        Plan plan = plan(kept, refs.stream().map(WalSegmentRef::fileName).toList(), archive.segmentSize());
+        if (!dryRun && !plan.expire().isEmpty()) {
+            java.util.Set<String> expire = new java.util.HashSet<>(plan.expire());
+            archive.deleteSegments(refs.stream().filter(r -> expire.contains(r.fileName())).toList());
+        }
+        return plan;
+    }
+
+    /**
      * @param kept the cluster's base backups the snapshot policy keeps
      * @param archived names of the cluster's archived WAL files (segments, partial segments by their
      *     segment name, history files); other names are kept
