@@ -29,7 +29,8 @@ public final class PgTools {
         this.binDir = binDir;
     }
 
-    String tool(String name) {
+    /** The path (or PATH name) of one PostgreSQL tool. */
+    public String tool(String name) {
         return binDir == null ? name : binDir.resolve(name).toString();
     }
 
