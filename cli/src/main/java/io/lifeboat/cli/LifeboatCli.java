@@ -28,12 +28,12 @@ import picocli.CommandLine.ScopeType;
         RestoreCommand.class, BackupPostgresCommand.class, RestorePostgresCommand.class, DumpCommand.class,
         DiffCommand.class, CheckCommand.class, StatsCommand.class,
         ForgetCommand.class, PruneCommand.class, HoldCommand.class,
-        WalPushCommand.class, WalFetchCommand.class, WalVerifyCommand.class,
+        WalPushCommand.class, WalFetchCommand.class, WalVerifyCommand.class, WalStreamCommand.class, WalStatusCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:failure", "2:usage error (bad flags, no repository or password given)",
         "3:backup committed, but some files could not be read", "10:no repository at the location",
-        "12:wrong password"},
+        "12:wrong password", "13:another wal-stream already streams this cluster"},
     footer = {"", "Environment: LIFEBOAT_REPOSITORY, LIFEBOAT_PASSWORD, LIFEBOAT_PASSWORD_FILE, LIFEBOAT_CONFIG.",
         "Flags win over the environment, which wins over the config file (properties: repository=, password-file=)."})
 public final class LifeboatCli implements Runnable {
