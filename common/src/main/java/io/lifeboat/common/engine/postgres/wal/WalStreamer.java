@@ -150,6 +150,12 @@ public final class WalStreamer {
                 startReceiver();
                 while (!stopping && receiver.isAlive()) {
                     tick(false);
+                    if (!reachable && !lock.alive(2)) {
+                        // The lock's session is gone, so another streamer may take the cluster: stop receiving
+                        // until the lock is ours again.
+                        listener.warning("lost the session holding the streamer lock; stopping pg_receivewal until it is retaken");
+                        break;
+                    }
                     sleep(options.pollInterval());
                 }
                 int code = stopReceiver();
