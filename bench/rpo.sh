@@ -114,7 +114,10 @@ CONF
   tps=$(awk -v n="$committed" -v s="$LOAD_SECONDS" 'BEGIN { printf "%.1f", n / s }')
   missing=$((committed > restored ? committed - restored : 0))
   local worth; worth=$(awk -v m="$missing" -v t="$tps" 'BEGIN { if (t > 0) printf "%.2f s", m / t; else print "n/a" }')
-  echo "| $mode | $load (~$tps tps) | $committed | $restored | $missing | $worth |"
+  local verdict=met
+  if [[ $mode == synchronous ]]; then ((missing == 0)) || verdict=MISSED
+  else awk -v m="$missing" -v t="$tps" 'BEGIN { exit !(t > 0 && m / t < 5) }' || verdict=MISSED; fi
+  echo "| $mode | $load (~$tps tps) | $committed | $restored | $missing | $worth ($verdict) |"
 }
 
 echo "RPO of wal-stream (kill -9 of the primary after ${LOAD_SECONDS} s of pgbench -s 1, recovery to latest;"\
