@@ -29,6 +29,7 @@ import picocli.CommandLine.ScopeType;
         DiffCommand.class, CheckCommand.class, StatsCommand.class,
         ForgetCommand.class, PruneCommand.class, HoldCommand.class,
         WalPushCommand.class, WalFetchCommand.class, WalVerifyCommand.class, WalStreamCommand.class, WalStatusCommand.class,
+        BackupPostgresBaseCommand.class, RestorePitrCommand.class, RestoreTablesPitrCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:failure", "2:usage error (bad flags, no repository or password given)",

@@ -31,8 +31,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A physical base backup of a whole PostgreSQL cluster as one snapshot of source type
@@ -55,8 +53,6 @@ public final class PostgresBaseBackupSource implements BackupSource {
     public static final String SOURCE_TYPE = "postgres-base";
     public static final String FILE = "base.tar";
 
-    private static final Pattern START = Pattern.compile("write-ahead log start point: ([0-9A-Fa-f]+/[0-9A-Fa-f]+) on timeline (\\d+)");
-    private static final Pattern END = Pattern.compile("write-ahead log end point: ([0-9A-Fa-f]+/[0-9A-Fa-f]+)");
 
     /** Where the WAL that makes the backup consistent goes. */
     public enum WalMode {
@@ -104,34 +100,32 @@ public final class PostgresBaseBackupSource implements BackupSource {
         ServerFacts facts = serverFacts();
         check(facts);
         List<String> cmd = List.of(tools.tool("pg_basebackup"), "--pgdata=-", "--format=tar", "--wal-method=" + walMode.flag(),
-            "--checkpoint=fast", "--no-password", "--verbose", "--label=lifeboat " + cluster);
+            "--checkpoint=fast", "--no-password", "--label=lifeboat " + cluster);
         Instant started = Instant.now();
         BackupCounters counters = new BackupCounters();
         progress.itemStarted(FILE);
         ContentWriter.Stored stored;
         BlobId root;
-        String stderr;
+        BaseTarScanner[] scanner = new BaseTarScanner[1];
         try (ContentWriter writer = new ContentWriter(repository, chunker, counters, options.threads(), options.threads() * 2)) {
             ChildProcess.Outcome<ContentWriter.Stored> out = ChildProcess.readStdout(cmd, conn.childEnvironment(),
-                stdout -> writer.write(stdout, progress));
+                stdout -> writer.write(scanner[0] = new BaseTarScanner(stdout), progress));
             if (!out.ok()) {
                 throw new EngineException("pg_basebackup exited with code " + out.exitCode() + "; nothing was committed"
                     + (out.stderr().isBlank() ? "" : ": " + lastLines(out.stderr())));
             }
             stored = out.value();
-            stderr = out.stderr();
             root = writer.saveTree(Tree.of(List.of(TreeNode.builder(FILE, NodeType.FILE).mode(0600)
                 .mtimeNs(System.currentTimeMillis() * 1_000_000L).size(stored.size()).content(stored.content()).build())));
         }
         Instant finished = Instant.now();
-        Matcher s = START.matcher(stderr);
-        Matcher e = END.matcher(stderr);
-        if (!s.find() || !e.find()) {
-            throw new EngineException("pg_basebackup did not report its start and end WAL positions; nothing was committed");
-        }
-        Lsn startLsn = Lsn.parse(s.group(1));
-        int timeline = Integer.parseInt(s.group(2));
-        Lsn stopLsn = Lsn.parse(e.group(1));
+        BaseTarScanner tar = scanner[0];
+        Lsn startLsn = tar.startLsn().orElseThrow(() -> new EngineException(
+            "pg_basebackup's output holds no readable backup_label; nothing was committed"));
+        int timeline = tar.timeline().orElseThrow(() -> new EngineException(
+            "pg_basebackup's backup_label names no timeline; nothing was committed"));
+        Lsn stopLsn = tar.stopLsn().orElseThrow(() -> new EngineException(
+            "pg_basebackup's output holds no backup_manifest with WAL ranges (was it run with --no-manifest?); nothing was committed"));
         counters.filesNew.incrementAndGet();
         counters.bytesTotal.addAndGet(stored.size());
         progress.itemDone(FILE, stored.size(), true);

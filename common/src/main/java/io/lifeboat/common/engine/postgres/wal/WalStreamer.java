@@ -48,7 +48,8 @@ import java.util.stream.Stream;
  *       anything else; a second streamer gets {@link StreamerLockedException}.
  * </ul>
  *
- * <p>Threading: {@link #run} blocks the calling thread until {@link #stop} (from any thread).
+ * <p>Threading: {@link #run} blocks the calling thread until {@link #stop} (from any thread) or until
+ * that thread is interrupted, which stops it the same way.
  */
 public final class WalStreamer {
 
@@ -537,7 +538,8 @@ public final class WalStreamer {
             try {
                 sleeper.wait(Math.max(1, d.toMillis()));
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                // An interrupt asks for a stop like stop() does. The flag is not set again, so the final
+                // upload of the spool (interruptible file reads) still works.
                 stopping = true;
             }
         }
