@@ -340,7 +340,6 @@ public final class WalStreamer {
             return p.isAlive() ? -1 : p.exitValue();
         } catch (InterruptedException e) {
             p.destroyForcibly();
-            Thread.currentThread().interrupt();
             stopping = true;
             return -1;
         }
