@@ -408,6 +408,16 @@ if [[ $MODE == full && $PG_SCALE -gt 0 ]]; then
   fi
 fi
 
+# --- PostgreSQL physical: base backup and restore against pgBackRest (full only) ----------------
+# A private cluster of its own (bench/pg-physical.sh); LIFEBOAT_BENCH_PG_PHYSICAL=0 skips it.
+# shellcheck source=bench/pg-physical.sh
+source "$ROOT/bench/pg-physical.sh"
+if [[ $MODE == full && $PG_SCALE -gt 0 && ${LIFEBOAT_BENCH_PG_PHYSICAL:-1} != 0 ]]; then
+  trap 'pgp_cleanup; pg_cleanup; rm -rf "$RESTORE_BASE"' EXIT
+  PG_BIN=${PG_BIN:-${LIFEBOAT_PG_BIN:-/usr/lib/postgresql/15/bin}}
+  pg_physical_bench
+fi
+
 # --- PostgreSQL: RPO of continuous WAL archiving (full only; bench/rpo.sh) ----------------------
 # Private clusters of its own (killed with kill -9), never the shared one. LIFEBOAT_BENCH_RPO=0 skips it.
 if [[ $MODE == full && ${LIFEBOAT_BENCH_RPO:-1} != 0 ]]; then
@@ -474,6 +484,9 @@ REPORT="$WORK/logs/report.md"
     if [[ -z $r ]]; then echo "- PostgreSQL logical backup wall time ≤ 1.1× pg_dump -Fc -Z0 | zstd -3: n/a"
     elif awk -v v="${r%×}" 'BEGIN { exit !(v <= 1.1) }'; then echo "- PostgreSQL logical backup wall time ≤ 1.1× pg_dump -Fc -Z0 | zstd -3: $r (met)"
     else echo "- PostgreSQL logical backup wall time ≤ 1.1× pg_dump -Fc -Z0 | zstd -3: $r (MISSED)"; fi
+  fi
+  if [[ $MODE == full && $PG_SCALE -gt 0 && ${LIFEBOAT_BENCH_PG_PHYSICAL:-1} != 0 ]]; then
+    pg_physical_targets
   fi
   if [[ -n $lifeboat_rss_max ]]; then
     if ((lifeboat_rss_max < 400)); then echo "- peak RSS < 400 MB: $lifeboat_rss_max MB (met)"; else echo "- peak RSS < 400 MB: $lifeboat_rss_max MB (MISSED)"; fi

@@ -28,7 +28,8 @@ import picocli.CommandLine.ScopeType;
         RestoreCommand.class, BackupPostgresCommand.class, RestorePostgresCommand.class, DumpCommand.class,
         DiffCommand.class, CheckCommand.class, StatsCommand.class,
         ForgetCommand.class, PruneCommand.class, HoldCommand.class,
-        WalPushCommand.class, WalFetchCommand.class, WalVerifyCommand.class, WalStreamCommand.class, WalStatusCommand.class,
+        WalPushCommand.class, WalFetchCommand.class, WalVerifyCommand.class, WalExpireCommand.class,
+        WalStreamCommand.class, WalStatusCommand.class,
         BackupPostgresBaseCommand.class, RestorePitrCommand.class, RestoreTablesPitrCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
@@ -73,7 +74,11 @@ public final class LifeboatCli implements Runnable {
         this.err = err;
     }
 
+    /** When this process started, set by {@link #main} only; restore commands measure RTO from it. */
+    static volatile java.time.Instant processStarted;
+
     public static void main(String[] args) {
+        processStarted = ProcessHandle.current().info().startInstant().orElse(java.time.Instant.now());
         // The AWS SDK logs through SLF4J; the CLI ships no binding, and SLF4J's notice about that
         // would break the one-line error contract on standard error.
         if (System.getProperty("slf4j.internal.verbosity") == null) {

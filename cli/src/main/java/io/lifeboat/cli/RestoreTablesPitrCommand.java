@@ -48,7 +48,8 @@ final class RestoreTablesPitrCommand extends RepoCommand {
 
     @Override
     int run(Repository repo) {
-        Instant started = Instant.now();
+        // RTO counts from the process start (JVM and repository opening included) when run as a command.
+        Instant started = LifeboatCli.processStarted != null ? LifeboatCli.processStarted : Instant.now();
         String cluster = wal.cluster(root.env);
         PgConnection live = pg.connection(root.env);
         TablesAtPointInTime.Result r;

@@ -1,5 +1,6 @@
 package io.lifeboat.cli;
 
+import io.lifeboat.common.engine.postgres.physical.BaseBackupInfo;
 import io.lifeboat.common.engine.postgres.wal.WalArchive;
 import io.lifeboat.common.engine.postgres.wal.WalGapReport;
 import io.lifeboat.common.engine.postgres.wal.WalStatus;
@@ -24,6 +25,8 @@ final class WalVerifyCommand extends RepoCommand {
         WalArchive archive = wal.open(repo, root.env);
         WalGapReport report = archive.verify();
         Optional<WalStatus> status = archive.readStatus();
+        List<BaseBackupInfo> bases = BaseBackupInfo.list(repo, archive.cluster());
+        Optional<BaseBackupInfo> oldest = bases.stream().findFirst();
         if (root.json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("cluster", report.cluster());
@@ -44,6 +47,11 @@ final class WalVerifyCommand extends RepoCommand {
             m.put("gaps", report.gaps().stream().map(g -> Map.of("timeline", g.timeline(), "first_missing", g.firstMissing(),
                 "last_missing", g.lastMissing(), "count", g.count())).toList());
             m.put("problems", report.problems());
+            m.put("base_backups", bases.size());
+            oldest.ifPresent(b -> {
+                m.put("earliest_recoverable_time", b.finished().toString());
+                m.put("earliest_recoverable_lsn", b.stopLsn().toString());
+            });
             status.ifPresent(s -> {
                 Map<String, Object> sm = new LinkedHashMap<>();
                 sm.put("timeline", s.timeline());
@@ -76,6 +84,9 @@ final class WalVerifyCommand extends RepoCommand {
             }
             status.ifPresent(s -> root.out.printf("  streamer %s: timeline %d, archived to %s, lag %s, updated %s%n", s.streamerId(),
                 s.timeline(), s.lastArchivedLsn(), Format.bytes(s.lagBytes()), s.updatedAt() == null ? "-" : Format.time(s.updatedAt())));
+            root.out.println(oldest.map(b -> "  earliest recoverable point: " + Format.time(b.finished()) + " (" + b.stopLsn()
+                + ", end of base backup " + b.snapshot().id().shortHex() + "; " + bases.size() + " base backup(s))")
+                .orElse("  no base backup of this cluster: nothing to recover from yet"));
             root.out.println(report.ok() ? "no gaps" : "the WAL chain has gaps: point-in-time recovery cannot cross them");
         }
         return report.ok() ? ExitCodes.OK : ExitCodes.FAILURE;

@@ -52,6 +52,8 @@ class PgPitrIT {
     String out;
     String err;
 
+    JsonNode firstBase;
+    JsonNode secondBase;
     Instant betweenAandB;
     String lsnAfterA;
     Instant beforeDrop;
@@ -88,9 +90,11 @@ class PgPitrIT {
 
         assertThat(run("--json", "backup-postgres-base", "--pg-bin", PgTestCluster.BIN.toString())).as(err + out + pg.log()).isZero();
         JsonNode first = json();
+        firstBase = first;
         assertThat(first.get("stop_lsn").asText()).contains("/");
         assertThat(run("--json", "backup-postgres-base", "--wal", "none", "--pg-bin", PgTestCluster.BIN.toString())).as(err).isZero();
         JsonNode second = json();
+        secondBase = second;
         assertThat(second.get("wal_mode").asText()).isEqualTo("none");
         // Unchanged data files chunk the same way: the second base backup stores little.
         assertThat(second.get("bytes_added").asLong()).as(second.toString()).isLessThan(second.get("bytes_total").asLong() / 4);
@@ -224,6 +228,31 @@ class PgPitrIT {
             }
         }
         assertThat(run("wal-verify")).isZero();
+    }
+
+    @Test
+    @Order(7)
+    void expiringABaseBackupExpiresTheWalOnlyItNeededAndMovesTheEarliestPoint() throws Exception {
+        assertThat(run("--json", "wal-expire", "--dry-run")).as(err).isZero();
+        assertThat(json().get("kept_from_segment").asText()).isEqualTo(firstBase.get("start_segment").asText());
+        assertThat(run("forget", firstBase.get("snapshot").asText())).as(err).isZero();
+        assertThat(run("--json", "wal-expire")).as(err).isZero();
+        JsonNode r = json();
+        String keptFrom = secondBase.get("start_segment").asText();
+        assertThat(r.get("kept_from_segment").asText()).isEqualTo(keptFrom);
+        assertThat(r.get("segments_deleted").asInt()).isPositive();
+        assertThat(r.get("earliest_recoverable_lsn").asText()).isEqualTo(secondBase.get("stop_lsn").asText());
+        try (PackRepository rp = Repositories.open(new LocalObjectStore(repo), "pw".toCharArray())) {
+            assertThat(WalArchive.open(rp, CLUSTER).list()).allSatisfy(s -> assertThat(s.segment().substring(8))
+                .isGreaterThanOrEqualTo(keptFrom.substring(8)));
+        }
+        assertThat(run("wal-verify")).as(out).isZero();
+        // Everything after the remaining base backup still recovers.
+        Path dir = base.resolve("pitr-after-expire");
+        int port = PgTestCluster.freePort();
+        restored.add(dir);
+        assertThat(run("restore-pitr", "--data-dir", dir.toString(), "--port", Integer.toString(port), "--no-amcheck", "--stop-after",
+            "--pg-bin", PgTestCluster.BIN.toString())).as(err + out).isZero();
     }
 
     // ------------------------------------------------------------------ helpers

@@ -11,7 +11,14 @@ import io.lifeboat.common.engine.postgres.wal.WalNames;
 import io.lifeboat.common.engine.postgres.wal.WalSegmentRef;
 import io.lifeboat.common.repository.Repository;
 import io.lifeboat.common.repository.Snapshot;
+import io.lifeboat.common.engine.TreeNode;
+import io.lifeboat.common.repository.BlobId;
 import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -139,18 +146,23 @@ public final class PointInTimeRestore {
         PgServer server = new PgServer(tools, dir, req.osUser(), req.serverEnv());
         server.chown(dir);
         extract(repo, base, server);
-        configure(server, base, req);
-        server.start(req.timeout());
+        WalArchive archive = WalArchive.open(repo, req.cluster(), base.segmentSize());
         PgConnection conn = new PgConnection("127.0.0.1", req.port(), login.user(), "postgres", passwordOf(login));
-        awaitPromotion(server, conn, req.timeout());
-        double rto = Duration.between(commandStarted, Instant.now()).toMillis() / 1000.0;
+        double rto;
+        // The running restore serves the WAL (no JVM per file); afterwards the script falls back to wal-fetch.
+        String fallback = req.restoreCommand().replace("%f", "\"$1\"").replace("%p", "\"$2\"");
+        try (WalSpoolServer spool = WalSpoolServer.start(archive, dir, fallback, req.osUser())) {
+            configure(server, base, req, spool.restoreCommand());
+            server.start(req.timeout());
+            awaitPromotion(server, conn, req.timeout());
+            rto = Duration.between(commandStarted, Instant.now()).toMillis() / 1000.0;
+        }
         String log = server.log();
         String stop = find(STOP, log, 0);
         String redo = find(REDO_DONE, log, 1);
         String lastTx = find(LAST_TX, log, 1);
         String tli = find(NEW_TLI, log, 1);
         String archiveEnd = null;
-        WalArchive archive = WalArchive.open(repo, req.cluster(), base.segmentSize());
         List<WalSegmentRef> held = archive.list();
         if (!held.isEmpty()) {
             archiveEnd = held.stream().max((a, b) -> Long.compare(WalNames.segmentNumber(a.segment(), base.segmentSize()),
@@ -216,19 +228,52 @@ public final class PointInTimeRestore {
         }
     }
 
+    /** Blobs loaded (fetched, decrypted, decompressed) ahead of the one being written to tar. */
+    static final int READ_AHEAD = 8;
+
     private void extract(Repository repo, BaseBackupInfo base, PgServer server) {
-        ChildProcess.Outcome<Void> out = server.runWithInput(List.of("tar", "-x", "-f", "-", "-C", server.dataDir().toString()),
-            stdin -> new SnapshotInspector(repo).dump(base.snapshot(), PostgresBaseBackupSource.FILE, stdin));
+        TreeNode node = new SnapshotInspector(repo).find(base.snapshot(), PostgresBaseBackupSource.FILE)
+            .filter(TreeNode::isFile)
+            .orElseThrow(() -> new EngineException("snapshot " + base.snapshot().id().shortHex() + " holds no " + PostgresBaseBackupSource.FILE));
+        ExecutorService loaders = Executors.newFixedThreadPool(3, r -> {
+            Thread t = new Thread(r, "lifeboat-restore-read");
+            t.setDaemon(true);
+            return t;
+        });
+        ChildProcess.Outcome<Void> out;
+        try {
+            out = server.runWithInput(List.of("tar", "-x", "-f", "-", "-C", server.dataDir().toString()), stdin -> {
+                List<BlobId> ids = node.content();
+                ArrayDeque<Future<byte[]>> window = new ArrayDeque<>();
+                int next = 0;
+                while (next < ids.size() || !window.isEmpty()) {
+                    while (next < ids.size() && window.size() < READ_AHEAD) {
+                        BlobId id = ids.get(next++);
+                        window.add(loaders.submit(() -> repo.loadBlob(id)));
+                    }
+                    try {
+                        stdin.write(window.poll().get());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new java.io.InterruptedIOException("interrupted while restoring");
+                    } catch (ExecutionException e) {
+                        throw e.getCause() instanceof RuntimeException r ? r : new EngineException(e.getCause().getMessage(), e.getCause());
+                    }
+                }
+            });
+        } finally {
+            loaders.shutdownNow();
+        }
         if (!out.ok()) {
             throw new EngineException("extracting the base backup failed (tar exit " + out.exitCode() + "): " + out.stderr().strip());
         }
     }
 
-    private void configure(PgServer server, BaseBackupInfo base, Request req) {
+    private void configure(PgServer server, BaseBackupInfo base, Request req, String restoreCommand) {
         Path dir = server.dataDir();
         StringBuilder conf = new StringBuilder("\n# Added by lifeboat restore-pitr at " + Instant.now() + ": recovery of base backup "
             + base.snapshot().id().shortHex() + " of cluster " + req.cluster() + " to " + req.target().describe() + "\n");
-        conf.append(setting("restore_command", req.restoreCommand()));
+        conf.append(setting("restore_command", restoreCommand));
         req.target().settings().forEach((k, v) -> conf.append(setting(k, v)));
         if (!(req.target() instanceof RecoveryTarget.Latest)) {
             conf.append(setting("recovery_target_action", "promote"));
@@ -273,7 +318,7 @@ public final class PointInTimeRestore {
                         : "the restored server stopped during recovery: " + server.logTail(5));
                 }
             }
-            sleep(200);
+            sleep(50);
         }
         server.stop();
         throw new EngineException("recovery did not finish within " + timeout.toSeconds() + " s"

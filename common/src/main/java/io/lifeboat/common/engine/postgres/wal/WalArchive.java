@@ -12,6 +12,7 @@ import io.lifeboat.common.store.ObjectKind;
 import io.lifeboat.common.store.ObjectNotFoundException;
 import io.lifeboat.common.store.ObjectStore;
 import io.lifeboat.common.store.PutOptions;
+import io.lifeboat.common.store.StoreException;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -106,7 +107,7 @@ public final class WalArchive {
                 }
                 String key = RepositoryLayout.walSegment(cluster, tli, fileName);
                 putOnce(key, WalObjectCodec.Kind.SEGMENT, fileName, data);
-                store.delete(RepositoryLayout.walPartial(cluster, tli, fileName));
+                dropPartial(tli, fileName);
             }
             case PARTIAL -> {
                 String segment = WalNames.segmentOf(fileName);
@@ -306,6 +307,19 @@ public final class WalArchive {
                 + " with different content; refusing to overwrite it (is another cluster archiving under the name '" + cluster + "'?)");
         }
         store.put(key, codec.encode(key, kind, data, data.length), WAL);
+    }
+
+    /**
+     * Removes the in-progress copy once the complete segment is stored. Best effort: a credential
+     * without delete permission (backups need only put, get and list) or an object-locked bucket
+     * leaves it, which is harmless, since readers prefer the complete segment.
+     */
+    private void dropPartial(int tli, String segment) {
+        try {
+            store.delete(RepositoryLayout.walPartial(cluster, tli, segment));
+        } catch (StoreException e) {
+            // left for retention to remove
+        }
     }
 
     private Optional<byte[]> read(String key, WalObjectCodec.Kind expected) {

@@ -96,6 +96,22 @@ class WalArchiveTest {
     }
 
     @Test
+    void aStoreThatRefusesDeletesStillArchivesTheCompleteSegment() {
+        io.lifeboat.common.store.ObjectStore noDelete = new io.lifeboat.common.store.decorator.ForwardingObjectStore(new InMemoryObjectStore()) {
+            @Override
+            public void delete(String key) {
+                throw new io.lifeboat.common.store.StoreException("access denied: delete");
+            }
+        };
+        try (PackRepository r = Repositories.init(noDelete, PASSWORD, InitOptions.forTests())) {
+            WalArchive a = WalArchive.open(r, "pg1", SEG);
+            a.putPartial(name(1, 5), segment(5), 10);
+            a.putSegment(name(1, 5), segment(6));
+            assertThat(a.fetch(name(1, 5))).hasValue(segment(6));
+        }
+    }
+
+    @Test
     void historyAndBackupHistoryFilesRoundTrip() {
         byte[] history = "1\t0/5000000\tno recovery target specified\n".getBytes(StandardCharsets.UTF_8);
         archive.putSegment("00000002.history", history);
