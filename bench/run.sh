@@ -429,6 +429,18 @@ if [[ $MODE == full && $PG_SCALE -gt 0 && ${LIFEBOAT_BENCH_PG_PHYSICAL:-1} != 0 
   pg_physical_bench
 fi
 
+# --- PostgreSQL: RPO of continuous WAL archiving (full only; bench/rpo.sh) ----------------------
+# Private clusters of its own (killed with kill -9), never the shared one. LIFEBOAT_BENCH_RPO=0 skips it.
+if [[ $MODE == full && ${LIFEBOAT_BENCH_RPO:-1} != 0 ]]; then
+  if ((HAVE_LIFEBOAT)); then
+    say "postgres: RPO of wal-stream, async and synchronous, full speed and 5 tps (log: $WORK/logs/rpo.log)"
+    LIFEBOAT_BENCH_DIR="$WORK" "$ROOT/bench/rpo.sh" >"$WORK/logs/rpo.md" 2>"$WORK/logs/rpo.log" ||
+      FAILURES+=("RPO measurement failed (log: $WORK/logs/rpo.log)")
+  else
+    NOTES+=("./lifeboat not built: RPO of wal-stream not measured")
+  fi
+fi
+
 # --- Report ----------------------------------------------------------------------------------
 mb() { awk -v b="$1" 'BEGIN { printf "%.1f MB", b / 1e6 }'; }
 ratio() { # A B -> "A/B×" or empty
@@ -517,6 +529,9 @@ REPORT="$WORK/logs/report.md"
   for n in "${NOTES[@]}"; do echo "- note: $n"; done
   for f in "${FAILURES[@]}"; do echo "- FAILURE: $f"; done
 } >"$REPORT"
+if [[ -s $WORK/logs/rpo.md ]]; then
+  { echo; cat "$WORK/logs/rpo.md"; } >>"$REPORT"
+fi
 
 if [[ $MODE == full && ${LIFEBOAT_BENCH_JMH:-1} == 0 ]]; then
   echo "- note: JMH skipped (LIFEBOAT_BENCH_JMH=0)" >>"$REPORT"

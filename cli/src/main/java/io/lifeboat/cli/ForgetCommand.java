@@ -92,6 +92,7 @@ final class ForgetCommand extends RepoCommand {
             toForget = byPolicy(p, flags, now, json);
         }
         List<String> forgotten = List.of();
+        List<Snapshot> before = p.snapshots();
         if (!dryRun && !toForget.isEmpty()) {
             forgotten = Maintenance.forget(p, toForget, actor()).forgotten().stream().map(s -> s.id().hex()).toList();
         }
@@ -99,6 +100,10 @@ final class ForgetCommand extends RepoCommand {
         if (!root.json) {
             root.out.println(dryRun ? "dry run: would forget " + toForget.size() + " snapshot" + plural(toForget.size())
                 + "; nothing was changed" : "forgot " + forgotten.size() + " snapshot" + plural(forgotten.size()));
+        }
+        List<Map<String, Object>> wal = WalExpiry.afterForget(root, p, before, dryRun ? toForget : forgotten, dryRun);
+        if (!wal.isEmpty()) {
+            json.put("wal", wal);
         }
         if (prune) {
             if (!root.json) {

@@ -8,23 +8,21 @@ package io.lifeboat.common.engine.postgres.wal;
  */
 public record Lsn(long value) implements Comparable<Lsn> {
     public static final Lsn ZERO = new Lsn(0);
+    /** Hex digits only: Long.parseLong alone would take a sign ({@code 0/-1}). */
+    private static final java.util.regex.Pattern FORM = java.util.regex.Pattern.compile("[0-9A-Fa-f]{1,8}/[0-9A-Fa-f]{1,8}");
 
     /** Parses {@code X/Y} ({@code 0/3000028}); case-insensitive. */
     public static Lsn parse(String text) {
         if (text == null) {
             throw new IllegalArgumentException("no LSN given");
         }
+        if (!FORM.matcher(text).matches()) {
+            throw new IllegalArgumentException("invalid LSN '" + text + "': expected X/Y in hex, e.g. 0/3000028");
+        }
         int slash = text.indexOf('/');
-        if (slash < 1 || slash > 8 || text.length() - slash - 1 < 1 || text.length() - slash - 1 > 8) {
-            throw new IllegalArgumentException("invalid LSN '" + text + "': expected X/Y in hex, e.g. 0/3000028");
-        }
-        try {
-            long hi = Long.parseLong(text.substring(0, slash), 16);
-            long lo = Long.parseLong(text.substring(slash + 1), 16);
-            return new Lsn((hi << 32) | lo);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("invalid LSN '" + text + "': expected X/Y in hex, e.g. 0/3000028");
-        }
+        long hi = Long.parseLong(text.substring(0, slash), 16);
+        long lo = Long.parseLong(text.substring(slash + 1), 16);
+        return new Lsn((hi << 32) | lo);
     }
 
     /** The segment number holding this position, for segments of {@code segmentSize} bytes. */

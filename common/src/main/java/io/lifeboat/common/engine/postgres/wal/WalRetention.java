@@ -1,0 +1,74 @@
+package io.lifeboat.common.engine.postgres.wal;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Point-in-time-recovery-aware WAL retention: WAL is worth keeping only while a base backup can
+ * replay it. Given the base backups the snapshot retention policy keeps, every archived segment
+ * that ends at or before the start of the oldest kept base backup's first segment is needed by no
+ * kept backup and is expired; everything from there on stays, on every timeline. Timeline history
+ * files are always kept (they are tiny and recovery reads them to choose a timeline).
+ *
+ * <p>So expiring a base backup expires the WAL only it needed, and the earliest recoverable point
+ * becomes the consistent point (stop LSN) of the oldest base backup still kept: it moves only when
+ * the snapshot policy forgets a base backup, never because of WAL retention alone. With no base
+ * backup kept nothing is expired, since the archive could still serve a base backup restored from
+ * elsewhere.
+ */
+public final class WalRetention {
+    private WalRetention() {
+    }
+
+    /** What retention would do. */
+    public record Plan(Optional<BaseBackupRef> earliestRecoverable, List<String> expire, List<String> keep) {
+        public Plan {
+            expire = List.copyOf(expire);
+            keep = List.copyOf(keep);
+        }
+    }
+
+    /**
+     * Plans retention over what {@code archive} holds and, unless {@code dryRun}, deletes the expired
+     * segments (needs the store's delete permission).
+     */
+    public static Plan apply(WalArchive archive, List<BaseBackupRef> kept, boolean dryRun) {
+        List<WalSegmentRef> refs = archive.list();
+        Plan plan = plan(kept, refs.stream().map(WalSegmentRef::fileName).toList(), archive.segmentSize());
+        if (!dryRun && !plan.expire().isEmpty()) {
+            java.util.Set<String> expire = new java.util.HashSet<>(plan.expire());
+            archive.deleteSegments(refs.stream().filter(r -> expire.contains(r.fileName())).toList());
+        }
+        return plan;
+    }
+
+    /**
+     * @param kept the cluster's base backups the snapshot policy keeps
+     * @param archived names of the cluster's archived WAL files (segments, partial segments by their
+     *     segment name, history files); other names are kept
+     * @param segmentSize the cluster's WAL segment size in bytes
+     */
+    public static Plan plan(List<BaseBackupRef> kept, List<String> archived, long segmentSize) {
+        Optional<BaseBackupRef> oldest = kept.stream()
+            .min(Comparator.comparing(BaseBackupRef::startLsn, Long::compareUnsigned));
+        List<String> expire = new ArrayList<>();
+        List<String> keep = new ArrayList<>();
+        if (oldest.isEmpty()) {
+            keep.addAll(archived);
+            return new Plan(oldest, expire, keep);
+        }
+        long firstNeeded = Long.divideUnsigned(oldest.get().startLsn(), segmentSize) * segmentSize;
+        for (String name : archived) {
+            Optional<WalSpoolFile> f = WalSpoolFile.parse(name);
+            if (f.isPresent() && f.get().kind() != WalSpoolFile.Kind.HISTORY
+                    && Long.compareUnsigned(f.get().startLsn(segmentSize) + segmentSize, firstNeeded) <= 0) {
+                expire.add(name);
+            } else {
+                keep.add(name);
+            }
+        }
+        return new Plan(oldest, expire, keep);
+    }
+}
