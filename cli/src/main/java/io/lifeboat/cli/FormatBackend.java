@@ -3,6 +3,7 @@ package io.lifeboat.cli;
 import io.lifeboat.common.chunk.Chunker;
 import io.lifeboat.common.chunk.ChunkerParams;
 import io.lifeboat.common.chunk.Chunkers;
+import io.lifeboat.common.crypto.AesGcm;
 import io.lifeboat.common.repository.BlobId;
 import io.lifeboat.common.repository.CheckReport;
 import io.lifeboat.common.repository.InitOptions;
@@ -99,6 +100,9 @@ final class FormatBackend implements RepositoryBackend {
 
     @Override
     public Repository open(RepositoryLocation location, char[] password) {
+        // On the second core while this one runs the key slot's scrypt: every command that opens
+        // a repository encrypts or decrypts right after.
+        AesGcm.warmUpInBackground();
         ObjectStore store = store(location, false);
         if (!store.exists(RepositoryLayout.CONFIG)) {
             throw new CliException("no repository at " + location + " (no config object; run lifeboat init)",
