@@ -9,11 +9,11 @@ import javax.crypto.spec.SecretKeySpec;
  * scrypt (RFC 7914) with PBKDF2-HMAC-SHA256 from the JDK: the key-derivation function of
  * passphrase key slots.
  *
- * <p>Why not Bouncy Castle's: every repository open runs one scrypt, usually in a fresh JVM, so
- * what counts is the cold run. This one keeps the 16-word Salsa20/8 state in locals and the
- * memory-hard loop in one method, which C2 compiles (on-stack replacement) within the first
- * milliseconds; it is about twice as fast as Bouncy Castle's in a cold JVM and avoids loading
- * classes from a signed jar, which the JVM verifies on first use.
+ * <p>Why not Bouncy Castle's: every repository open runs one scrypt, usually in a fresh JVM, and
+ * Bouncy Castle ships as a signed jar, whose signature the JVM verifies when the first class is
+ * loaded from it (0.2 to 0.3 s of CPU here, more than a tenth of a short command). The
+ * computation itself runs at about the same speed as Bouncy Castle's: a small Salsa20/8 method
+ * that C2 compiles within milliseconds (see {@code ScryptBenchmark}).
  *
  * <p>Threading: stateless; safe from any thread.
  */
@@ -65,9 +65,10 @@ public final class Scrypt {
     /** scryptROMix on {@code x} in place; {@code y} is scratch of the same length. */
     private static void roMix(int[] x, int[] y, int[] v, int n, int r) {
         int words = x.length;
+        int[] t = new int[16];
         for (int i = 0; i < n; i++) {
             System.arraycopy(x, 0, v, i * words, words);
-            blockMix(x, y, r);
+            blockMix(x, y, t, r);
         }
         int last = (2 * r - 1) * 16;
         for (int i = 0; i < n; i++) {
@@ -76,53 +77,50 @@ public final class Scrypt {
             for (int k = 0; k < words; k++) {
                 x[k] ^= v[base + k];
             }
-            blockMix(x, y, r);
+            blockMix(x, y, t, r);
         }
+        Arrays.fill(t, 0);
     }
 
-    /** scryptBlockMix: {@code b} becomes its mix; {@code y} is scratch. */
-    private static void blockMix(int[] b, int[] y, int r) {
-        int x0 = b[(2 * r - 1) * 16], x1 = b[(2 * r - 1) * 16 + 1], x2 = b[(2 * r - 1) * 16 + 2], x3 = b[(2 * r - 1) * 16 + 3];
-        int x4 = b[(2 * r - 1) * 16 + 4], x5 = b[(2 * r - 1) * 16 + 5], x6 = b[(2 * r - 1) * 16 + 6], x7 = b[(2 * r - 1) * 16 + 7];
-        int x8 = b[(2 * r - 1) * 16 + 8], x9 = b[(2 * r - 1) * 16 + 9], x10 = b[(2 * r - 1) * 16 + 10];
-        int x11 = b[(2 * r - 1) * 16 + 11], x12 = b[(2 * r - 1) * 16 + 12], x13 = b[(2 * r - 1) * 16 + 13];
-        int x14 = b[(2 * r - 1) * 16 + 14], x15 = b[(2 * r - 1) * 16 + 15];
+    /** scryptBlockMix: {@code b} becomes its mix; {@code y} and the 16 words {@code x} are scratch. */
+    private static void blockMix(int[] b, int[] y, int[] x, int r) {
+        System.arraycopy(b, (2 * r - 1) * 16, x, 0, 16);
         for (int i = 0; i < 2 * r; i++) {
             int o = i * 16;
-            x0 ^= b[o]; x1 ^= b[o + 1]; x2 ^= b[o + 2]; x3 ^= b[o + 3];
-            x4 ^= b[o + 4]; x5 ^= b[o + 5]; x6 ^= b[o + 6]; x7 ^= b[o + 7];
-            x8 ^= b[o + 8]; x9 ^= b[o + 9]; x10 ^= b[o + 10]; x11 ^= b[o + 11];
-            x12 ^= b[o + 12]; x13 ^= b[o + 13]; x14 ^= b[o + 14]; x15 ^= b[o + 15];
-            int s0 = x0, s1 = x1, s2 = x2, s3 = x3, s4 = x4, s5 = x5, s6 = x6, s7 = x7;
-            int s8 = x8, s9 = x9, s10 = x10, s11 = x11, s12 = x12, s13 = x13, s14 = x14, s15 = x15;
-            for (int round = 0; round < 8; round += 2) {
-                s4 ^= Integer.rotateLeft(s0 + s12, 7); s8 ^= Integer.rotateLeft(s4 + s0, 9);
-                s12 ^= Integer.rotateLeft(s8 + s4, 13); s0 ^= Integer.rotateLeft(s12 + s8, 18);
-                s9 ^= Integer.rotateLeft(s5 + s1, 7); s13 ^= Integer.rotateLeft(s9 + s5, 9);
-                s1 ^= Integer.rotateLeft(s13 + s9, 13); s5 ^= Integer.rotateLeft(s1 + s13, 18);
-                s14 ^= Integer.rotateLeft(s10 + s6, 7); s2 ^= Integer.rotateLeft(s14 + s10, 9);
-                s6 ^= Integer.rotateLeft(s2 + s14, 13); s10 ^= Integer.rotateLeft(s6 + s2, 18);
-                s3 ^= Integer.rotateLeft(s15 + s11, 7); s7 ^= Integer.rotateLeft(s3 + s15, 9);
-                s11 ^= Integer.rotateLeft(s7 + s3, 13); s15 ^= Integer.rotateLeft(s11 + s7, 18);
-                s1 ^= Integer.rotateLeft(s0 + s3, 7); s2 ^= Integer.rotateLeft(s1 + s0, 9);
-                s3 ^= Integer.rotateLeft(s2 + s1, 13); s0 ^= Integer.rotateLeft(s3 + s2, 18);
-                s6 ^= Integer.rotateLeft(s5 + s4, 7); s7 ^= Integer.rotateLeft(s6 + s5, 9);
-                s4 ^= Integer.rotateLeft(s7 + s6, 13); s5 ^= Integer.rotateLeft(s4 + s7, 18);
-                s11 ^= Integer.rotateLeft(s10 + s9, 7); s8 ^= Integer.rotateLeft(s11 + s10, 9);
-                s9 ^= Integer.rotateLeft(s8 + s11, 13); s10 ^= Integer.rotateLeft(s9 + s8, 18);
-                s12 ^= Integer.rotateLeft(s15 + s14, 7); s13 ^= Integer.rotateLeft(s12 + s15, 9);
-                s14 ^= Integer.rotateLeft(s13 + s12, 13); s15 ^= Integer.rotateLeft(s14 + s13, 18);
+            for (int k = 0; k < 16; k++) {
+                x[k] ^= b[o + k];
             }
-            x0 += s0; x1 += s1; x2 += s2; x3 += s3; x4 += s4; x5 += s5; x6 += s6; x7 += s7;
-            x8 += s8; x9 += s9; x10 += s10; x11 += s11; x12 += s12; x13 += s13; x14 += s14; x15 += s15;
-            // Even outputs go to the first half, odd ones to the second (RFC 7914 section 4).
+            salsa8(x);
             int d = ((i & 1) == 0 ? i / 2 : r + i / 2) * 16;
-            y[d] = x0; y[d + 1] = x1; y[d + 2] = x2; y[d + 3] = x3;
-            y[d + 4] = x4; y[d + 5] = x5; y[d + 6] = x6; y[d + 7] = x7;
-            y[d + 8] = x8; y[d + 9] = x9; y[d + 10] = x10; y[d + 11] = x11;
-            y[d + 12] = x12; y[d + 13] = x13; y[d + 14] = x14; y[d + 15] = x15;
+            System.arraycopy(x, 0, y, d, 16);
         }
         System.arraycopy(y, 0, b, 0, b.length);
+    }
+
+    /** Salsa20/8 core on {@code x} in place; a small method, so C2 compiles it within milliseconds. */
+    private static void salsa8(int[] x) {
+        int s0 = x[0], s1 = x[1], s2 = x[2], s3 = x[3], s4 = x[4], s5 = x[5], s6 = x[6], s7 = x[7];
+        int s8 = x[8], s9 = x[9], s10 = x[10], s11 = x[11], s12 = x[12], s13 = x[13], s14 = x[14], s15 = x[15];
+        for (int round = 0; round < 8; round += 2) {
+            s4 ^= Integer.rotateLeft(s0 + s12, 7); s8 ^= Integer.rotateLeft(s4 + s0, 9);
+            s12 ^= Integer.rotateLeft(s8 + s4, 13); s0 ^= Integer.rotateLeft(s12 + s8, 18);
+            s9 ^= Integer.rotateLeft(s5 + s1, 7); s13 ^= Integer.rotateLeft(s9 + s5, 9);
+            s1 ^= Integer.rotateLeft(s13 + s9, 13); s5 ^= Integer.rotateLeft(s1 + s13, 18);
+            s14 ^= Integer.rotateLeft(s10 + s6, 7); s2 ^= Integer.rotateLeft(s14 + s10, 9);
+            s6 ^= Integer.rotateLeft(s2 + s14, 13); s10 ^= Integer.rotateLeft(s6 + s2, 18);
+            s3 ^= Integer.rotateLeft(s15 + s11, 7); s7 ^= Integer.rotateLeft(s3 + s15, 9);
+            s11 ^= Integer.rotateLeft(s7 + s3, 13); s15 ^= Integer.rotateLeft(s11 + s7, 18);
+            s1 ^= Integer.rotateLeft(s0 + s3, 7); s2 ^= Integer.rotateLeft(s1 + s0, 9);
+            s3 ^= Integer.rotateLeft(s2 + s1, 13); s0 ^= Integer.rotateLeft(s3 + s2, 18);
+            s6 ^= Integer.rotateLeft(s5 + s4, 7); s7 ^= Integer.rotateLeft(s6 + s5, 9);
+            s4 ^= Integer.rotateLeft(s7 + s6, 13); s5 ^= Integer.rotateLeft(s4 + s7, 18);
+            s11 ^= Integer.rotateLeft(s10 + s9, 7); s8 ^= Integer.rotateLeft(s11 + s10, 9);
+            s9 ^= Integer.rotateLeft(s8 + s11, 13); s10 ^= Integer.rotateLeft(s9 + s8, 18);
+            s12 ^= Integer.rotateLeft(s15 + s14, 7); s13 ^= Integer.rotateLeft(s12 + s15, 9);
+            s14 ^= Integer.rotateLeft(s13 + s12, 13); s15 ^= Integer.rotateLeft(s14 + s13, 18);
+        }
+        x[0] += s0; x[1] += s1; x[2] += s2; x[3] += s3; x[4] += s4; x[5] += s5; x[6] += s6; x[7] += s7;
+        x[8] += s8; x[9] += s9; x[10] += s10; x[11] += s11; x[12] += s12; x[13] += s13; x[14] += s14; x[15] += s15;
     }
 
     /** PBKDF2-HMAC-SHA256 with one iteration (all scrypt needs). */
