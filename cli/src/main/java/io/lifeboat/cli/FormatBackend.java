@@ -3,6 +3,7 @@ package io.lifeboat.cli;
 import io.lifeboat.common.chunk.Chunker;
 import io.lifeboat.common.chunk.ChunkerParams;
 import io.lifeboat.common.chunk.Chunkers;
+import io.lifeboat.common.crypto.AesGcm;
 import io.lifeboat.common.repository.BlobId;
 import io.lifeboat.common.repository.CheckReport;
 import io.lifeboat.common.keys.KeyCredentials;
@@ -205,6 +206,9 @@ final class FormatBackend implements RepositoryBackend {
     }
 
     private ObjectStore existingStore(RepositoryLocation location, Access access) {
+        // On the second core while this one runs the key slot's scrypt: every command that opens
+        // a repository encrypts or decrypts right after.
+        AesGcm.warmUpInBackground();
         ObjectStore raw = store(location, false, access.maintenance());
         ObjectStore store = raw;
         if (access.fromVersions()) {

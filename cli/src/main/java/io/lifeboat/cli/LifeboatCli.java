@@ -119,7 +119,13 @@ public final class LifeboatCli implements Runnable {
         }
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false,
             StandardCharsets.UTF_8);
-        int code = new LifeboatCli(new FormatBackend(System.getenv()), System.getenv(), out, System.err).execute(args);
+        int code;
+        try {
+            code = new LifeboatCli(new FormatBackend(System.getenv()), System.getenv(), out, System.err).execute(args);
+        } catch (OutOfMemoryError e) {
+            System.err.println("lifeboat: " + OUT_OF_MEMORY);
+            code = ExitCodes.FAILURE;
+        }
         out.flush();
         System.exit(code);
     }
@@ -163,11 +169,25 @@ public final class LifeboatCli implements Runnable {
             message = ex.getMessage();
         } else if (ex instanceof UncheckedIOException u) {
             message = u.getCause().getMessage();
+        } else if (causedByOutOfMemory(ex)) {
+            message = OUT_OF_MEMORY;
         } else {
             message = "internal error: " + ex + (debug ? "" : " (run with --debug for details)");
         }
         err.println("lifeboat: " + oneLine(message));
         return code;
+    }
+
+    static final String OUT_OF_MEMORY = "out of memory: the ./lifeboat launcher caps the Java heap at 256 MiB, which holds"
+        + " the index of about a million blobs; raise it with LIFEBOAT_JAVA_OPTS=-Xmx2g";
+
+    private static boolean causedByOutOfMemory(Throwable t) {
+        for (int depth = 0; t != null && depth < 10; depth++, t = t.getCause()) {
+            if (t instanceof OutOfMemoryError) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String oneLine(String s) {

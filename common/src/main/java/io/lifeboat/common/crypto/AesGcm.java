@@ -32,30 +32,44 @@ public final class AesGcm {
     }
 
     /**
-     * Starts, once per JVM, a background thread that makes about 20,000 small GCM calls. The JDK
-     * runs AES-GCM at tens of MB/s until C2 compiles its bulk routine onto the AES-NI/CLMUL
-     * intrinsics, and a backup's few hundred 1 MiB calls never trigger that; compiled code is
-     * shared by all threads, so warming on one thread speeds up every worker (docs/benchmarks.md).
+     * Starts, once per JVM, a background thread that makes small GCM calls. The JDK runs AES-GCM
+     * at tens of MB/s until C2 compiles its bulk routine onto the AES-NI/CLMUL intrinsics, and a
+     * backup's few hundred 1 MiB calls never trigger that; compiled code is shared by all threads,
+     * so warming on one thread speeds up every worker (docs/benchmarks.md).
+     *
+     * <p>With default JIT thresholds that takes about 5,000 calls, so 20,000 are made. A launcher
+     * that lowers the threshold of the GCM routine ({@code -XX:CompileCommand=CompileThresholdScaling})
+     * needs only a few dozen and says how many with the system property
+     * {@value #WARM_UP_CALLS_PROPERTY}; 0 turns the warm-up off.
      */
     public static void warmUpInBackground() {
-        if (!WARMED.compareAndSet(false, true)) {
+        int calls = Integer.getInteger(WARM_UP_CALLS_PROPERTY, 20_000);
+        if (calls <= 0 || !WARMED.compareAndSet(false, true)) {
             return;
         }
-        Thread t = new Thread(() -> {
-            SecretKey key = key(new byte[KEY_LENGTH]);
-            byte[] nonce = new byte[NONCE_LENGTH];
-            byte[] in = new byte[4096];
-            byte[] out = new byte[in.length + TAG_LENGTH];
-            for (int i = 0; i < 20_000; i++) {
-                nonce[0] = (byte) i;
-                nonce[1] = (byte) (i >>> 8);
-                encrypt(key, nonce, 0, null, null, 0, 0, in, 0, in.length, out, 0);
-                decrypt(key, nonce, 0, null, null, 0, 0, out, 0, out.length);
-            }
-        }, "lifeboat-aes-gcm-warmup");
+        Thread t = new Thread(() -> warmUp(calls), "lifeboat-aes-gcm-warmup");
         t.setDaemon(true);
         t.setPriority(Thread.MIN_PRIORITY);
         t.start();
+    }
+
+    /** System property: how many warm-up calls {@link #warmUpInBackground} makes. */
+    public static final String WARM_UP_CALLS_PROPERTY = "lifeboat.aes-gcm.warmup-calls";
+
+    private static void warmUp(int calls) {
+        SecretKey key = key(new byte[KEY_LENGTH]);
+        byte[] nonce = new byte[NONCE_LENGTH];
+        // 4 KiB: with 1 KiB calls C2 compiles the GCM path for small inputs only, and the first
+        // 1 MiB call deoptimises it again (measured: still 10 to 30 ms per MiB afterwards).
+        byte[] in = new byte[4096];
+        byte[] out = new byte[in.length + TAG_LENGTH];
+        for (int i = 0; i < calls; i++) {
+            nonce[0] = (byte) i;
+            nonce[1] = (byte) (i >>> 8);
+            nonce[2] = (byte) (i >>> 16);
+            encrypt(key, nonce, 0, null, null, 0, 0, in, 0, in.length, out, 0);
+            decrypt(key, nonce, 0, null, null, 0, 0, out, 0, out.length);
+        }
     }
 
     public static SecretKey key(byte[] raw) {

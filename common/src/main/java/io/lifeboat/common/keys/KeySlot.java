@@ -3,6 +3,7 @@ package io.lifeboat.common.keys;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.lifeboat.common.crypto.AesGcm;
 import io.lifeboat.common.crypto.Algorithms;
+import io.lifeboat.common.crypto.Scrypt;
 import io.lifeboat.common.format.ByteReader;
 import io.lifeboat.common.format.Json;
 import io.lifeboat.common.format.Magic;
@@ -15,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
-import org.bouncycastle.crypto.generators.SCrypt;
 
 /**
  * One key slot: the master key wrapped under a key derived from a credential.
@@ -296,7 +296,7 @@ public record KeySlot(String slotId, Header header, byte[] authenticated, byte[]
             Arrays.fill(bb.array(), (byte) 0);
         }
         try {
-            return SCrypt.generate(pw, salt, p.n(), p.r(), p.p(), 32);
+            return Scrypt.derive(pw, salt, p.n(), p.r(), p.p(), 32);
         } finally {
             Arrays.fill(pw, (byte) 0);
         }

@@ -993,6 +993,11 @@ public final class PackRepository implements Repository {
 
     /** Applies {@code fn} to every item on up to {@value #READ_PARALLELISM} virtual threads; keeps order. */
     static <T, R> List<R> parallel(List<T> items, Function<T, R> fn) {
+        return parallel(items, READ_PARALLELISM, fn);
+    }
+
+    /** Applies {@code fn} to every item on up to {@code limit} virtual threads at once; keeps order. */
+    static <T, R> List<R> parallel(List<T> items, int limit, Function<T, R> fn) {
         if (items.size() <= 1) {
             List<R> out = new ArrayList<>();
             for (T t : items) {
@@ -1000,16 +1005,16 @@ public final class PackRepository implements Repository {
             }
             return out;
         }
-        Semaphore limit = new Semaphore(READ_PARALLELISM);
+        Semaphore permits = new Semaphore(limit);
         try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<R>> futures = new ArrayList<>(items.size());
             for (T t : items) {
                 futures.add(ex.submit(() -> {
-                    limit.acquire();
+                    permits.acquire();
                     try {
                         return fn.apply(t);
                     } finally {
-                        limit.release();
+                        permits.release();
                     }
                 }));
             }

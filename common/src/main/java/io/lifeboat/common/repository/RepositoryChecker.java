@@ -38,6 +38,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Threading: one check at a time per instance; the checker reads in parallel itself.
  */
 public final class RepositoryChecker {
+    /**
+     * Packs read and verified at once: each is held whole (16 to 24 MiB) with its decoded blobs,
+     * so this bounds the heap; four keep two cores busy and hide a remote store's latency.
+     */
+    static final int PACKS_IN_MEMORY = 4;
+
     private final PackRepository repo;
     private final ObjectStore store;
 
@@ -128,7 +134,7 @@ public final class RepositoryChecker {
         List<DamagedPack> damaged = Collections.synchronizedList(new ArrayList<>());
         AtomicLong blobs = new AtomicLong();
         AtomicLong bytes = new AtomicLong();
-        PackRepository.parallel(chosen, id -> {
+        PackRepository.parallel(chosen, PACKS_IN_MEMORY, id -> {
             IndexedPack ip = indexed.get(id);
             List<BlobId> held = ip == null ? List.of() : ip.record.entries().stream().map(PackEntry::id).toList();
             String key = RepositoryLayout.pack(id);

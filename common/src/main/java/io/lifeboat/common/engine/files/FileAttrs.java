@@ -8,6 +8,7 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,6 +24,11 @@ record FileAttrs(Kind kind, int mode, long uid, long gid, String user, String gr
     private static final boolean UNIX_VIEW =
         java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("unix");
 
+    /** Everything but the owner and group names, which the JDK would look up for every file. */
+    private static final String UNIX_NUMERIC = "unix:mode,uid,gid,ino,dev,ctime,size,lastModifiedTime";
+    private static final Map<Integer, String> USER_NAMES = new ConcurrentHashMap<>();
+    private static final Map<Integer, String> GROUP_NAMES = new ConcurrentHashMap<>();
+
     static FileAttrs read(Path p) throws IOException {
         if (!UNIX_VIEW) {
             var b = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class,
@@ -32,7 +38,19 @@ record FileAttrs(Kind kind, int mode, long uid, long gid, String user, String gr
             return new FileAttrs(k, k == Kind.DIR ? 0755 : 0644, -1, -1, "", "",
                 nanos(b.lastModifiedTime()), 0, 0, 0, b.size());
         }
-        Map<String, Object> a = Files.readAttributes(p, "unix:*", LinkOption.NOFOLLOW_LINKS);
+        Map<String, Object> a = Files.readAttributes(p, UNIX_NUMERIC, LinkOption.NOFOLLOW_LINKS);
+        int uid = (Integer) a.get("uid");
+        int gid = (Integer) a.get("gid");
+        String user = USER_NAMES.get(uid);
+        String group = GROUP_NAMES.get(gid);
+        if (user == null || group == null) {
+            // Names cost a passwd/group database lookup each; one per id for the whole process.
+            Map<String, Object> named = Files.readAttributes(p, "unix:uid,gid,owner,group", LinkOption.NOFOLLOW_LINKS);
+            user = named.get("owner") instanceof UserPrincipal u ? u.getName() : "";
+            group = named.get("group") instanceof GroupPrincipal g ? g.getName() : "";
+            USER_NAMES.putIfAbsent((Integer) named.get("uid"), user);
+            GROUP_NAMES.putIfAbsent((Integer) named.get("gid"), group);
+        }
         int rawMode = (Integer) a.get("mode");
         Kind kind = switch (rawMode & 0170000) {
             case 0100000 -> Kind.FILE;
@@ -40,12 +58,7 @@ record FileAttrs(Kind kind, int mode, long uid, long gid, String user, String gr
             case 0120000 -> Kind.SYMLINK;
             default -> Kind.OTHER;
         };
-        Object owner = a.get("owner");
-        Object group = a.get("group");
-        return new FileAttrs(kind, rawMode & 07777,
-            ((Integer) a.get("uid")) & 0xffffffffL, ((Integer) a.get("gid")) & 0xffffffffL,
-            owner instanceof UserPrincipal u ? u.getName() : "",
-            group instanceof GroupPrincipal g ? g.getName() : "",
+        return new FileAttrs(kind, rawMode & 07777, uid & 0xffffffffL, gid & 0xffffffffL, user, group,
             nanos((FileTime) a.get("lastModifiedTime")), nanos((FileTime) a.get("ctime")),
             (Long) a.get("ino"), (Long) a.get("dev"), (Long) a.get("size"));
     }

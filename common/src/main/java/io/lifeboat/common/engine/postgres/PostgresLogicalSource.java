@@ -30,6 +30,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Backs up PostgreSQL databases logically as one snapshot of source type {@value #SOURCE_TYPE}: a node
@@ -211,19 +215,29 @@ public final class PostgresLogicalSource implements BackupSource {
                 rs.next();
                 snapshotId = rs.getString(1);
             }
-            List<PostgresManifest.TableStats> tables = new ArrayList<>();
-            for (String[] t : PgChecksums.tables(c)) {
-                PostgresManifest.TableStats stats = PgChecksums.of(c, t[0], t[1]);
-                tables.add(new PostgresManifest.TableStats(t[0], t[1], stats.rows(), stats.checksum(),
-                    PgChecksums.dependents(c, t[0], t[1])));
+            // pg_dump reads the exported snapshot over its own connection while this one measures
+            // every table in that same snapshot, so the two scans overlap instead of adding up. If
+            // pg_dump fails, leaving this block closes the connection, which ends the measuring.
+            ExecutorService measuring = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "lifeboat-pg-checksums");
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                Future<List<PostgresManifest.TableStats>> tables = measuring.submit(() -> measureTables(c));
+                ChildProcess.Outcome<ContentWriter.Stored> out = ChildProcess.readStdout(tools.dumpCommand(db, snapshotId),
+                    conn.childEnvironment(), in -> writeArchive(writer, in, progress));
+                // A failed measurement aborts the exporting transaction, so pg_dump may fail too; the
+                // measurement's error (a missing permission, say) is the one that explains it.
+                List<PostgresManifest.TableStats> measured = awaitMeasured(tables);
+                if (!out.ok()) {
+                    throw failed(PgErrors.ofTool("pg_dump", out.exitCode(), out.stderr(), conn, db));
+                }
+                c.commit();
+                return new DumpedDatabase(out.value(), measured);
+            } finally {
+                measuring.shutdown();
             }
-            ChildProcess.Outcome<ContentWriter.Stored> out = ChildProcess.readStdout(tools.dumpCommand(db, snapshotId),
-                conn.childEnvironment(), in -> writeArchive(writer, in, progress));
-            if (!out.ok()) {
-                throw failed(PgErrors.ofTool("pg_dump", out.exitCode(), out.stderr(), conn, db));
-            }
-            c.commit();
-            return new DumpedDatabase(out.value(), tables);
         } catch (SQLException e) {
             throw PgErrors.of(e, conn, db, "reading database '" + db + "'");
         }
@@ -245,6 +259,38 @@ public final class PostgresLogicalSource implements BackupSource {
         List<BlobId> content = new ArrayList<>(head.content());
         content.addAll(rest.content());
         return new ContentWriter.Stored(content, head.size() + rest.size());
+    }
+
+    private static List<PostgresManifest.TableStats> measureTables(Connection c) throws SQLException {
+        List<PostgresManifest.TableStats> tables = new ArrayList<>();
+        for (String[] t : PgChecksums.tables(c)) {
+            PostgresManifest.TableStats stats = PgChecksums.of(c, t[0], t[1]);
+            tables.add(new PostgresManifest.TableStats(t[0], t[1], stats.rows(), stats.checksum(),
+                PgChecksums.dependents(c, t[0], t[1])));
+        }
+        return tables;
+    }
+
+    private static List<PostgresManifest.TableStats> awaitMeasured(Future<List<PostgresManifest.TableStats>> f)
+            throws SQLException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException("interrupted while measuring tables; nothing was committed");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof SQLException se) {
+                throw se;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new EngineException("measuring tables failed: " + cause.getMessage(), cause);
+        }
     }
 
     private static EngineException failed(EngineException e) {

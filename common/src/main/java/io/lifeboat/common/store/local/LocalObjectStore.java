@@ -37,6 +37,8 @@ import java.util.stream.Stream;
  */
 public final class LocalObjectStore implements ObjectStore {
     private static final String TEMP_PREFIX = ".tmp-";
+    /** Largest single read or write: see {@link #readFully}. */
+    private static final int IO_SLICE = 1 << 20;
 
     private final Path root;
 
@@ -67,7 +69,9 @@ public final class LocalObjectStore implements ObjectStore {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ByteBuffer buf = ByteBuffer.wrap(data);
                 while (buf.hasRemaining()) {
+                    buf.limit(Math.min(data.length, buf.position() + IO_SLICE));
                     ch.write(buf);
+                    buf.limit(data.length);
                 }
                 ch.force(true);
             }
@@ -85,8 +89,20 @@ public final class LocalObjectStore implements ObjectStore {
 
     @Override
     public byte[] get(String key) {
-        try {
-            return Files.readAllBytes(resolve(key));
+        try (FileChannel ch = FileChannel.open(resolve(key), StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size > Integer.MAX_VALUE - 16) {
+                throw new StoreException("object " + key + " is too large to read into memory (" + size + " bytes)");
+            }
+            byte[] data = new byte[(int) size];
+            int n = readFully(ch, data, 0);
+            if (n < data.length) {
+                throw new StoreException("object " + key + " shrank while being read");
+            }
+            if (ch.size() != size) {
+                throw new StoreException("object " + key + " changed size while being read");
+            }
+            return data;
         } catch (IOException e) {
             throw failure("read", key, e);
         }
@@ -102,19 +118,35 @@ public final class LocalObjectStore implements ObjectStore {
             if (offset + length > size) {
                 throw new StoreException("range " + offset + "+" + length + " runs past the end of " + key + " (" + size + " bytes)");
             }
-            ByteBuffer buf = ByteBuffer.allocate(length);
-            long pos = offset;
-            while (buf.hasRemaining()) {
-                int n = ch.read(buf, pos);
-                if (n < 0) {
-                    throw new StoreException("object " + key + " shrank while being read");
-                }
-                pos += n;
+            byte[] data = new byte[length];
+            if (readFully(ch, data, offset) < length) {
+                throw new StoreException("object " + key + " shrank while being read");
             }
-            return buf.array();
+            return data;
         } catch (IOException e) {
             throw failure("read", key, e);
         }
+    }
+
+    /**
+     * Reads into {@code data} from {@code position} until it is full or the file ends; returns
+     * the bytes read. Each call moves at most {@link #IO_SLICE} bytes: the JDK copies heap
+     * buffers through a temporary native buffer as large as the request, and large ones are
+     * neither cached nor, once freed, always given back to the system.
+     */
+    private static int readFully(FileChannel ch, byte[] data, long position) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(data);
+        long pos = position;
+        while (buf.hasRemaining()) {
+            buf.limit(Math.min(data.length, buf.position() + IO_SLICE));
+            int n = ch.read(buf, pos);
+            buf.limit(data.length);
+            if (n < 0) {
+                break;
+            }
+            pos += n;
+        }
+        return buf.position();
     }
 
     @Override

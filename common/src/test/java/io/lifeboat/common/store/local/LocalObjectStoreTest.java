@@ -49,4 +49,19 @@ class LocalObjectStoreTest extends ObjectStoreContractTest {
         assertThat(Files.exists(dir.resolve("repo/data/cd"))).isFalse();
         assertThat(Files.exists(dir.resolve("repo"))).isTrue();
     }
+
+    @Test
+    void objectsLargerThanOneIoSliceRoundTripWholeAndInRanges() throws Exception {
+        byte[] data = new byte[3 * 1024 * 1024 + 5];
+        new java.util.Random(42).nextBytes(data);
+        store.put("data/ef/big", data);
+        assertThat(Files.readAllBytes(dir.resolve("repo/data/ef/big"))).isEqualTo(data);
+        assertThat(store.get("data/ef/big")).isEqualTo(data);
+        int from = 1024 * 1024 - 3;
+        int length = 2 * 1024 * 1024 + 7;
+        assertThat(store.getRange("data/ef/big", from, length))
+            .isEqualTo(java.util.Arrays.copyOfRange(data, from, from + length));
+        assertThat(store.getRange("data/ef/big", 0, data.length)).isEqualTo(data);
+        assertThatThrownBy(() -> store.getRange("data/ef/big", 1, data.length)).isInstanceOf(StoreException.class);
+    }
 }
