@@ -45,11 +45,18 @@ final class InProcessCli {
     }
 
     Result run(String... args) {
+        return execute(new FormatBackend(env, adapters), Map.copyOf(env), args);
+    }
+
+    /**
+     * One command with the given backend and environment (used as given, so a test may change it
+     * between runs), its output captured in memory: the one place tests run the CLI in-process.
+     */
+    static Result execute(RepositoryBackend backend, Map<String, String> env, String... args) {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         ByteArrayOutputStream e = new ByteArrayOutputStream();
-        int code = new LifeboatCli(new FormatBackend(env, adapters), Map.copyOf(env),
-            new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8))
-            .execute(args);
+        int code = new LifeboatCli(backend, env, new PrintStream(o, true, StandardCharsets.UTF_8),
+            new PrintStream(e, true, StandardCharsets.UTF_8)).execute(args);
         return new Result(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
     }
 
