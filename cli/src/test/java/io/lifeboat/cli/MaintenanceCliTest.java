@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lifeboat.common.maintenance.MaintenanceLease;
-import io.lifeboat.common.repository.InitOptions;
 import io.lifeboat.common.repository.PackRepository;
 import io.lifeboat.common.repository.Repositories;
 import io.lifeboat.common.retention.Hold;
@@ -39,10 +38,7 @@ class MaintenanceCliTest {
 
     @BeforeEach
     void setUp() {
-        repo = tmp.resolve("repo");
-        Repositories.init(new LocalObjectStore(repo), "pw".toCharArray(), InitOptions.forTests()).close();
-        env.put("LIFEBOAT_REPOSITORY", "local:" + repo);
-        env.put("LIFEBOAT_PASSWORD", "pw");
+        repo = InProcessCli.localRepository(tmp.resolve("repo"), env);
         data = tmp.resolve("data");
     }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lifeboat.common.repository.InitOptions;
 import io.lifeboat.common.repository.PackRepository;
 import io.lifeboat.common.repository.Repositories;
 import io.lifeboat.common.store.local.LocalObjectStore;
@@ -44,10 +43,7 @@ class PostgresCliIT {
 
     @BeforeEach
     void setUp() throws Exception {
-        repo = tmp.resolve("repo");
-        Repositories.init(new LocalObjectStore(repo), "pw".toCharArray(), InitOptions.forTests()).close();
-        env.put("LIFEBOAT_REPOSITORY", "local:" + repo);
-        env.put("LIFEBOAT_PASSWORD", "pw");
+        repo = InProcessCli.localRepository(tmp.resolve("repo"), env);
         env.put("PGHOST", infra.pgHost());
         env.put("PGPORT", Integer.toString(infra.pgPort()));
         env.put("PGUSER", infra.pgUser());

@@ -2,9 +2,6 @@ package io.lifeboat.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lifeboat.common.repository.InitOptions;
-import io.lifeboat.common.repository.Repositories;
-import io.lifeboat.common.store.local.LocalObjectStore;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -22,10 +19,7 @@ class WalStreamCommandTest {
 
     @BeforeEach
     void setUp() {
-        Path repo = tmp.resolve("repo");
-        Repositories.init(new LocalObjectStore(repo), "pw".toCharArray(), InitOptions.forTests()).close();
-        env.put("LIFEBOAT_REPOSITORY", "local:" + repo);
-        env.put("LIFEBOAT_PASSWORD", "pw");
+        InProcessCli.localRepository(tmp.resolve("repo"), env);
     }
 
     int run(String... args) {
