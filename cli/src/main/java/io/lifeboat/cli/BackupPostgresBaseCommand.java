@@ -6,7 +6,6 @@ import io.lifeboat.common.engine.BackupSummary;
 import io.lifeboat.common.engine.postgres.physical.BaseBackupInfo;
 import io.lifeboat.common.engine.postgres.physical.PostgresBaseBackupSource;
 import io.lifeboat.common.repository.Repository;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,11 +31,8 @@ final class BackupPostgresBaseCommand extends RepoCommand {
     @Option(names = "--wal", paramLabel = "MODE", description = "auto, fetch or none (see above).")
     String walMode = "auto";
 
-    @Option(names = "--tag", description = "Tag the snapshot (repeatable).")
-    List<String> tags = new ArrayList<>();
-
-    @Option(names = "--threads", description = "Threads storing chunks (default: one per core, at least 2).")
-    Integer threads;
+    @Mixin
+    StreamBackupOptions backup;
 
     @Override
     int run(Repository repo) {
@@ -50,10 +46,7 @@ final class BackupPostgresBaseCommand extends RepoCommand {
         };
         PostgresBaseBackupSource source = new PostgresBaseBackupSource(pg.connection(root.env), pg.tools(), cluster, mode,
             root.backend.chunker(repo.chunkerParams()));
-        BackupOptions options = BackupOptions.defaults().withTags(tags);
-        if (threads != null) {
-            options = options.withThreads(threads);
-        }
+        BackupOptions options = backup.options();
         BackupResult result;
         try (ProgressReporter progress = ProgressReporter.create("base backup", root.err, root.quiet || root.json)) {
             result = source.backup(repo, options, progress);

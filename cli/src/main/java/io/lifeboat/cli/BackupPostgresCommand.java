@@ -33,11 +33,8 @@ final class BackupPostgresCommand extends RepoCommand {
     @Option(names = "--globals", description = "Also dump roles and tablespaces (pg_dumpall --globals-only).")
     boolean globals;
 
-    @Option(names = "--tag", description = "Tag the snapshot (repeatable).")
-    List<String> tags = new ArrayList<>();
-
-    @Option(names = "--threads", description = "Threads storing chunks (default: one per core, at least 2).")
-    Integer threads;
+    @Mixin
+    StreamBackupOptions backup;
 
     @Override
     int run(Repository repo) {
@@ -49,10 +46,7 @@ final class BackupPostgresCommand extends RepoCommand {
         }
         PostgresLogicalSource source = new PostgresLogicalSource(pg.connection(root.env), pg.tools(), databases, all,
             globals, root.backend.chunker(repo.chunkerParams()));
-        BackupOptions options = BackupOptions.defaults().withTags(tags);
-        if (threads != null) {
-            options = options.withThreads(threads);
-        }
+        BackupOptions options = backup.options();
         BackupResult result;
         try (ProgressReporter progress = ProgressReporter.create("backup", root.err, root.quiet || root.json)) {
             result = source.backup(repo, options, progress);

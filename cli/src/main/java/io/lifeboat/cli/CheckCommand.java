@@ -12,16 +12,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "check", description = {"Verify the repository: indexes, packs and every snapshot's trees.",
     "--read-data also reads and verifies every pack; names the snapshots a damaged pack hurts."})
-final class CheckCommand extends RepoCommand {
-    @Option(names = "--from-versions", description = "Read through delete markers and overwrites: each object as its newest "
-        + "version that authenticates (needs a bucket with versioning or Object Lock).")
-    boolean fromVersions;
-
-    @Override
-    RepositoryBackend.Access access() {
-        return new RepositoryBackend.Access(false, fromVersions);
-    }
-
+final class CheckCommand extends ReadCommand {
     @Option(names = "--read-data", description = "Read and verify every pack.")
     boolean readData;
 

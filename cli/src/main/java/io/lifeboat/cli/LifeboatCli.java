@@ -110,6 +110,15 @@ public final class LifeboatCli implements Runnable {
     /** When this process started, set by {@link #main} only; restore commands measure RTO from it. */
     static volatile java.time.Instant processStarted;
 
+    /**
+     * Where a restore's RTO clock starts: the process start (JVM and repository opening included) when
+     * run as a command, else now (in-process runs, tests).
+     */
+    static java.time.Instant rtoStart() {
+        java.time.Instant started = processStarted;
+        return started != null ? started : java.time.Instant.now();
+    }
+
     public static void main(String[] args) {
         processStarted = ProcessHandle.current().info().startInstant().orElse(java.time.Instant.now());
         // The AWS SDK logs through SLF4J; the CLI ships no binding, and SLF4J's notice about that

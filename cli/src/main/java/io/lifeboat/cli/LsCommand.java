@@ -12,21 +12,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "ls", description = "List the files of a snapshot.")
-final class LsCommand extends RepoCommand {
+final class LsCommand extends ReadCommand {
     @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "Snapshot id, unique prefix, or latest.")
     String snapshotId;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "PATH", description = "Only under this path.")
     String path = "";
-
-    @Option(names = "--from-versions", description = "Read through delete markers and overwrites: each object as its newest "
-        + "version that authenticates (needs a bucket with versioning or Object Lock).")
-    boolean fromVersions;
-
-    @Override
-    RepositoryBackend.Access access() {
-        return new RepositoryBackend.Access(false, fromVersions);
-    }
 
     @Option(names = {"-l", "--long"}, description = "Show mode, owner, size and time.")
     boolean longFormat;

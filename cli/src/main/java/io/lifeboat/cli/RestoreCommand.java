@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "restore", description = {"Restore a snapshot, or chosen paths of it, into a directory or an S3 prefix.",
     "Example: lifeboat restore latest --target /srv/restore --include data/reports",
     "         lifeboat restore latest --target s3:restore-bucket/images"})
-final class RestoreCommand extends RepoCommand {
+final class RestoreCommand extends ReadCommand {
     @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "Snapshot id, unique prefix, or latest.")
     String snapshotId;
 
@@ -31,15 +31,6 @@ final class RestoreCommand extends RepoCommand {
 
     @Option(names = {"-i", "--include"}, paramLabel = "PATH", description = "Restore only this snapshot path (repeatable).")
     List<String> includes = new ArrayList<>();
-
-    @Option(names = "--from-versions", description = "Read through delete markers and overwrites: each object as its newest "
-        + "version that authenticates (needs a bucket with versioning or Object Lock).")
-    boolean fromVersions;
-
-    @Override
-    RepositoryBackend.Access access() {
-        return new RepositoryBackend.Access(false, fromVersions);
-    }
 
     @Option(names = "--overwrite", description = "Restore into a non-empty directory, replacing what is in the way.")
     boolean overwrite;

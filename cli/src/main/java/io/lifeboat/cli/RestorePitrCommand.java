@@ -44,8 +44,7 @@ final class RestorePitrCommand extends RepoCommand {
 
     @Override
     int run(Repository repo) {
-        // RTO counts from the process start (JVM and repository opening included) when run as a command.
-        Instant started = LifeboatCli.processStarted != null ? LifeboatCli.processStarted : Instant.now();
+        Instant started = LifeboatCli.rtoStart();
         String cluster = wal.cluster(root.env);
         PgConnection login = pg.connection(root.env);
         PointInTimeRestore.Report r = new PointInTimeRestore(pg.tools(), login)

@@ -48,8 +48,7 @@ final class RestoreTablesPitrCommand extends RepoCommand {
 
     @Override
     int run(Repository repo) {
-        // RTO counts from the process start (JVM and repository opening included) when run as a command.
-        Instant started = LifeboatCli.processStarted != null ? LifeboatCli.processStarted : Instant.now();
+        Instant started = LifeboatCli.rtoStart();
         String cluster = wal.cluster(root.env);
         PgConnection live = pg.connection(root.env);
         TablesAtPointInTime.Result r;

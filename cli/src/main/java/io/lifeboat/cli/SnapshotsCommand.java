@@ -7,19 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 @Command(name = "snapshots", description = "List snapshots, oldest first.")
-final class SnapshotsCommand extends RepoCommand {
-    @Option(names = "--from-versions", description = "Read through delete markers and overwrites: each object as its newest "
-        + "version that authenticates (needs a bucket with versioning or Object Lock).")
-    boolean fromVersions;
-
-    @Override
-    RepositoryBackend.Access access() {
-        return new RepositoryBackend.Access(false, fromVersions);
-    }
-
+final class SnapshotsCommand extends ReadCommand {
     @Override
     int run(Repository repo) {
         List<Snapshot> all = repo.snapshots();

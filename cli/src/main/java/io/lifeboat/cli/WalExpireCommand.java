@@ -1,7 +1,9 @@
 package io.lifeboat.cli;
 
 import io.lifeboat.common.engine.postgres.physical.BaseBackupInfo;
+import io.lifeboat.common.engine.postgres.physical.PitrRetention;
 import io.lifeboat.common.engine.postgres.wal.WalArchive;
+import io.lifeboat.common.engine.postgres.wal.WalRetention;
 import io.lifeboat.common.engine.postgres.wal.WalSegmentRef;
 import io.lifeboat.common.repository.Repository;
 import java.util.LinkedHashMap;
@@ -31,11 +33,13 @@ final class WalExpireCommand extends RepoCommand {
             throw new CliException("no base backup of cluster '" + cluster + "' in the repository: nothing anchors the WAL, "
                 + "so none is deleted", ExitCodes.FAILURE);
         }
-        BaseBackupInfo oldest = bases.stream().min((a, b) -> Long.compare(
-            io.lifeboat.common.engine.postgres.wal.WalNames.segmentNumber(a.startSegment(), a.segmentSize()),
-            io.lifeboat.common.engine.postgres.wal.WalNames.segmentNumber(b.startSegment(), b.segmentSize()))).orElseThrow();
-        WalArchive archive = wal.open(repo, root.env, oldest.segmentSize());
-        List<WalSegmentRef> old = archive.segmentsBefore(oldest.startSegment());
+        WalArchive archive = wal.open(repo, root.env, bases.get(0).segmentSize());
+        List<WalSegmentRef> archived = archive.list();
+        WalRetention.Plan plan = WalRetention.plan(bases.stream().map(PitrRetention::ref).toList(),
+            archived.stream().map(WalSegmentRef::fileName).toList(), archive.segmentSize());
+        String oldestId = plan.earliestRecoverable().orElseThrow().snapshotId();
+        BaseBackupInfo oldest = bases.stream().filter(b -> b.snapshot().id().hex().equals(oldestId)).findFirst().orElseThrow();
+        List<WalSegmentRef> old = WalRetention.expired(plan, archived);
         long bytes = old.stream().mapToLong(WalSegmentRef::size).sum();
         if (!dryRun && !old.isEmpty()) {
             archive.deleteSegments(old);

@@ -2,7 +2,10 @@ package io.lifeboat.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lifeboat.common.repository.InitOptions;
+import io.lifeboat.common.repository.Repositories;
 import io.lifeboat.common.store.ObjectStore;
+import io.lifeboat.common.store.local.LocalObjectStore;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -45,12 +48,30 @@ final class InProcessCli {
     }
 
     Result run(String... args) {
+        return execute(new FormatBackend(env, adapters), Map.copyOf(env), args);
+    }
+
+    /**
+     * One command with the given backend and environment (used as given, so a test may change it
+     * between runs), its output captured in memory: the one place tests run the CLI in-process.
+     */
+    static Result execute(RepositoryBackend backend, Map<String, String> env, String... args) {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         ByteArrayOutputStream e = new ByteArrayOutputStream();
-        int code = new LifeboatCli(new FormatBackend(env, adapters), Map.copyOf(env),
-            new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8))
-            .execute(args);
+        int code = new LifeboatCli(backend, env, new PrintStream(o, true, StandardCharsets.UTF_8),
+            new PrintStream(e, true, StandardCharsets.UTF_8)).execute(args);
         return new Result(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Initializes a test repository (password {@code pw}) in {@code dir} and points {@code env} at it
+     * (LIFEBOAT_REPOSITORY, LIFEBOAT_PASSWORD); returns {@code dir}.
+     */
+    static Path localRepository(Path dir, Map<String, String> env) {
+        Repositories.init(new LocalObjectStore(dir), "pw".toCharArray(), InitOptions.forTests()).close();
+        env.put("LIFEBOAT_REPOSITORY", "local:" + dir);
+        env.put("LIFEBOAT_PASSWORD", "pw");
+        return dir;
     }
 
     /**

@@ -7,9 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lifeboat.common.engine.testing.TreeAssertions;
 import io.lifeboat.testing.LocalInfra;
 import io.lifeboat.testing.LocalInfraExtension;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -86,13 +83,10 @@ class KeyKmsCliIT {
     }
 
     int run(String... args) {
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        int code = new LifeboatCli(new FormatBackend(env), env, new PrintStream(o, true, StandardCharsets.UTF_8),
-            new PrintStream(e, true, StandardCharsets.UTF_8)).execute(args);
-        out = o.toString(StandardCharsets.UTF_8);
-        err = e.toString(StandardCharsets.UTF_8);
-        return code;
+        InProcessCli.Result r = InProcessCli.execute(new FormatBackend(env), env, args);
+        out = r.out();
+        err = r.err();
+        return r.code();
     }
 
     JsonNode json() throws Exception {

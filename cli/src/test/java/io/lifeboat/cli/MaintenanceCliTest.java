@@ -5,16 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lifeboat.common.maintenance.MaintenanceLease;
-import io.lifeboat.common.repository.InitOptions;
 import io.lifeboat.common.repository.PackRepository;
 import io.lifeboat.common.repository.Repositories;
 import io.lifeboat.common.retention.Hold;
 import io.lifeboat.common.retention.HoldCodec;
 import io.lifeboat.common.retention.HoldTarget;
 import io.lifeboat.common.store.local.LocalObjectStore;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,21 +38,15 @@ class MaintenanceCliTest {
 
     @BeforeEach
     void setUp() {
-        repo = tmp.resolve("repo");
-        Repositories.init(new LocalObjectStore(repo), "pw".toCharArray(), InitOptions.forTests()).close();
-        env.put("LIFEBOAT_REPOSITORY", "local:" + repo);
-        env.put("LIFEBOAT_PASSWORD", "pw");
+        repo = InProcessCli.localRepository(tmp.resolve("repo"), env);
         data = tmp.resolve("data");
     }
 
     int run(String... args) {
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        int code = new LifeboatCli(new FormatBackend(), env, new PrintStream(o, true, StandardCharsets.UTF_8),
-            new PrintStream(e, true, StandardCharsets.UTF_8)).execute(args);
-        out = o.toString(StandardCharsets.UTF_8);
-        err = e.toString(StandardCharsets.UTF_8);
-        return code;
+        InProcessCli.Result r = InProcessCli.execute(new FormatBackend(), env, args);
+        out = r.out();
+        err = r.err();
+        return r.code();
     }
 
     JsonNode json() throws Exception {

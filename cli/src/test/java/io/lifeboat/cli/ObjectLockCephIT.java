@@ -15,8 +15,6 @@ import io.lifeboat.common.store.StoreException;
 import io.lifeboat.common.store.s3.LocalCeph;
 import io.lifeboat.common.store.s3.S3ObjectStore;
 import io.lifeboat.testing.LocalInfra;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,13 +72,10 @@ class ObjectLockCephIT {
     }
 
     private int run(String... args) {
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        int code = new LifeboatCli(new FormatBackend(env), env, new PrintStream(o, true, StandardCharsets.UTF_8),
-            new PrintStream(e, true, StandardCharsets.UTF_8)).execute(args);
-        out = o.toString(StandardCharsets.UTF_8);
-        err = e.toString(StandardCharsets.UTF_8);
-        return code;
+        InProcessCli.Result r = InProcessCli.execute(new FormatBackend(env), env, args);
+        out = r.out();
+        err = r.err();
+        return r.code();
     }
 
     private JsonNode json() throws Exception {

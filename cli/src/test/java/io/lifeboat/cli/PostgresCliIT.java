@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lifeboat.common.repository.InitOptions;
 import io.lifeboat.common.repository.PackRepository;
 import io.lifeboat.common.repository.Repositories;
 import io.lifeboat.common.store.local.LocalObjectStore;
 import io.lifeboat.testing.LocalInfra;
 import io.lifeboat.testing.LocalInfraExtension;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -47,10 +43,7 @@ class PostgresCliIT {
 
     @BeforeEach
     void setUp() throws Exception {
-        repo = tmp.resolve("repo");
-        Repositories.init(new LocalObjectStore(repo), "pw".toCharArray(), InitOptions.forTests()).close();
-        env.put("LIFEBOAT_REPOSITORY", "local:" + repo);
-        env.put("LIFEBOAT_PASSWORD", "pw");
+        repo = InProcessCli.localRepository(tmp.resolve("repo"), env);
         env.put("PGHOST", infra.pgHost());
         env.put("PGPORT", Integer.toString(infra.pgPort()));
         env.put("PGUSER", infra.pgUser());
@@ -135,13 +128,10 @@ class PostgresCliIT {
     }
 
     private int run(String... args) {
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        int code = new LifeboatCli(new FormatBackend(), env, new PrintStream(o, true, StandardCharsets.UTF_8),
-            new PrintStream(e, true, StandardCharsets.UTF_8)).execute(args);
-        out = o.toString(StandardCharsets.UTF_8);
-        err = e.toString(StandardCharsets.UTF_8);
-        return code;
+        InProcessCli.Result r = InProcessCli.execute(new FormatBackend(), env, args);
+        out = r.out();
+        err = r.err();
+        return r.code();
     }
 
     private JsonNode json() throws Exception {

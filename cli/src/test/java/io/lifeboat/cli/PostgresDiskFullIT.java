@@ -9,10 +9,8 @@ import io.lifeboat.common.repository.Repositories;
 import io.lifeboat.common.store.local.LocalObjectStore;
 import io.lifeboat.testing.LocalInfra;
 import io.lifeboat.testing.PrivateServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
@@ -243,13 +241,10 @@ class PostgresDiskFullIT {
     }
 
     private int run(String... args) {
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        int code = new LifeboatCli(new FormatBackend(), env, new PrintStream(o, true, StandardCharsets.UTF_8),
-            new PrintStream(e, true, StandardCharsets.UTF_8)).execute(args);
-        out = o.toString(StandardCharsets.UTF_8);
-        err = e.toString(StandardCharsets.UTF_8);
-        return code;
+        InProcessCli.Result r = InProcessCli.execute(new FormatBackend(), env, args);
+        out = r.out();
+        err = r.err();
+        return r.code();
     }
 
     /** Mounts a tmpfs of {@code size} on {@code dir}; returns null, or why it could not. */

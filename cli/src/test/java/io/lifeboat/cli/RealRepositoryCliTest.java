@@ -7,9 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lifeboat.common.repository.InitOptions;
 import io.lifeboat.common.repository.Repositories;
 import io.lifeboat.common.store.local.LocalObjectStore;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -34,20 +31,14 @@ class RealRepositoryCliTest {
 
     @BeforeEach
     void setUp() {
-        repo = tmp.resolve("repo");
-        Repositories.init(new LocalObjectStore(repo), "pw".toCharArray(), InitOptions.forTests()).close();
-        env.put("LIFEBOAT_REPOSITORY", "local:" + repo);
-        env.put("LIFEBOAT_PASSWORD", "pw");
+        repo = InProcessCli.localRepository(tmp.resolve("repo"), env);
     }
 
     int run(String... args) {
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        int code = new LifeboatCli(new FormatBackend(), env, new PrintStream(o, true, StandardCharsets.UTF_8),
-            new PrintStream(e, true, StandardCharsets.UTF_8)).execute(args);
-        out = o.toString(StandardCharsets.UTF_8);
-        err = e.toString(StandardCharsets.UTF_8);
-        return code;
+        InProcessCli.Result r = InProcessCli.execute(new FormatBackend(), env, args);
+        out = r.out();
+        err = r.err();
+        return r.code();
     }
 
     JsonNode json() throws Exception {

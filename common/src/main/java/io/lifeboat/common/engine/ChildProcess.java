@@ -87,20 +87,28 @@ public final class ChildProcess {
         String name = name(command);
         Process process = start(command, extraEnv, ProcessBuilder.Redirect.PIPE, true);
         Tail tail = Tail.drain(process.getInputStream());
-        IOException writeError = null;
-        try (OutputStream in = process.getOutputStream()) {
-            writer.write(in);
-        } catch (IOException e) {
-            writeError = e;
-        } catch (RuntimeException | Error e) {
-            process.destroyForcibly();
-            throw e;
-        }
+        IOException writeError = feed(process, writer);
         int code = waitFor(process, name, tail);
         if (code == 0 && writeError != null) {
             throw new EngineException("writing to '" + name + "' failed: " + writeError.getMessage(), writeError);
         }
         return new Outcome<>(null, code, tail.text());
+    }
+
+    /**
+     * Writes the child's standard input and closes it; returns the write error (a broken pipe when the
+     * child exited early), which the caller weighs against the exit code. Anything else kills the child.
+     */
+    private static IOException feed(Process process, InputWriter writer) {
+        try (OutputStream in = process.getOutputStream()) {
+            writer.write(in);
+            return null;
+        } catch (IOException e) {
+            return e;
+        } catch (RuntimeException | Error e) {
+            process.destroyForcibly();
+            throw e;
+        }
     }
 
     /**
@@ -126,15 +134,7 @@ public final class ChildProcess {
         }, "lifeboat-stdout");
         outReader.setDaemon(true);
         outReader.start();
-        IOException writeError = null;
-        try (OutputStream in = process.getOutputStream()) {
-            writer.write(in);
-        } catch (IOException e) {
-            writeError = e;
-        } catch (RuntimeException | Error e) {
-            process.destroyForcibly();
-            throw e;
-        }
+        IOException writeError = feed(process, writer);
         int code = waitFor(process, name, tail);
         T value;
         try {

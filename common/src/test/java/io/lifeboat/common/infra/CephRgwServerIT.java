@@ -3,18 +3,13 @@ package io.lifeboat.common.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lifeboat.common.store.s3.LocalCeph;
 import io.lifeboat.testing.LocalInfra;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ObjectLockMode;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -22,25 +17,11 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 /** Ceph RGW (optional server, started on demand) enforces versioning and Object Lock for real. */
 class CephRgwServerIT {
 
-    private static S3Client client(LocalInfra infra, String secret) {
-        return S3Client.builder()
-                .endpointOverride(infra.cephS3Endpoint())
-                .region(Region.US_EAST_1)
-                .forcePathStyle(true)
-                // Pacific rejects the SDK's default trailing checksums.
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(infra.cephAccessKey(), secret)))
-                .build();
-    }
-
     @Test
     void complianceRetentionRefusesDeletingTheLockedVersion() {
         LocalInfra infra = LocalInfra.ceph();
         String bucket = "infra-it-" + UUID.randomUUID().toString().substring(0, 8);
-        try (S3Client s3 = client(infra, infra.cephSecretKey())) {
+        try (S3Client s3 = LocalCeph.ownerClient(infra.cephSecretKey())) {
             s3.createBucket(b -> b.bucket(bucket).objectLockEnabledForBucket(true));
             String v1 = s3.putObject(b -> b.bucket(bucket).key("k")
                             .objectLockMode(ObjectLockMode.COMPLIANCE)
@@ -60,7 +41,7 @@ class CephRgwServerIT {
     @Test
     void wrongSecretIsRefused() {
         LocalInfra infra = LocalInfra.ceph();
-        try (S3Client s3 = client(infra, infra.cephSecretKey() + "x")) {
+        try (S3Client s3 = LocalCeph.ownerClient(infra.cephSecretKey() + "x")) {
             assertThatThrownBy(s3::listBuckets)
                     .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(403));
         }

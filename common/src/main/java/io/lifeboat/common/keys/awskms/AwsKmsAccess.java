@@ -36,6 +36,11 @@ public final class AwsKmsAccess implements KmsAccess {
      * {@link #provider(String)} names its key.
      */
     public static AwsKmsAccess create(AwsKmsConfig config) {
+        return new AwsKmsAccess(client(config), true, where(config));
+    }
+
+    /** A client for the config's region, endpoint and credentials (the default chain when it names none). */
+    static KmsClient client(AwsKmsConfig config) {
         KmsClientBuilder builder = KmsClient.builder()
                 .region(Region.of(config.region()))
                 .httpClient(UrlConnectionHttpClient.create())
@@ -44,8 +49,12 @@ public final class AwsKmsAccess implements KmsAccess {
                                 config.accessKeyId().get(), config.secretAccessKey().orElseThrow()))
                         : DefaultCredentialsProvider.builder().build());
         config.endpoint().ifPresent(builder::endpointOverride);
-        String where = config.endpoint().map(e -> e + ", ").orElse("") + "region " + config.region();
-        return new AwsKmsAccess(builder.build(), true, where);
+        return builder.build();
+    }
+
+    /** Endpoint and region, for messages. */
+    static String where(AwsKmsConfig config) {
+        return config.endpoint().map(e -> e + ", ").orElse("") + "region " + config.region();
     }
 
     @Override

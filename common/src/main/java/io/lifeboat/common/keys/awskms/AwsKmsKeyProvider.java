@@ -7,17 +7,11 @@ import io.lifeboat.common.keys.WrappedKey;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Objects;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsClient;
-import software.amazon.awssdk.services.kms.KmsClientBuilder;
 import software.amazon.awssdk.services.kms.model.DataKeySpec;
 import software.amazon.awssdk.services.kms.model.DecryptResponse;
 import software.amazon.awssdk.services.kms.model.DisabledException;
@@ -71,16 +65,7 @@ public final class AwsKmsKeyProvider implements KeyProvider {
 
     /** A provider with its own client, built from the configuration. */
     public static AwsKmsKeyProvider create(AwsKmsConfig config) {
-        KmsClientBuilder builder = KmsClient.builder()
-                .region(Region.of(config.region()))
-                .httpClient(UrlConnectionHttpClient.create())
-                .credentialsProvider(config.accessKeyId().isPresent()
-                        ? StaticCredentialsProvider.create(AwsBasicCredentials.create(
-                                config.accessKeyId().get(), config.secretAccessKey().orElseThrow()))
-                        : DefaultCredentialsProvider.builder().build());
-        config.endpoint().ifPresent(builder::endpointOverride);
-        String where = config.endpoint().map(e -> e + ", ").orElse("") + "region " + config.region();
-        return new AwsKmsKeyProvider(builder.build(), true, config.keyId(), where);
+        return new AwsKmsKeyProvider(AwsKmsAccess.client(config), true, config.keyId(), AwsKmsAccess.where(config));
     }
 
     @Override

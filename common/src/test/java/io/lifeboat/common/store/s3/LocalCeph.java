@@ -93,15 +93,21 @@ public final class LocalCeph {
 
     /** A raw SDK client as the bucket owner, for what the port does not do (buckets, policies). */
     public static S3Client ownerClient() {
+        return ownerClient(infra().cephSecretKey());
+    }
+
+    /** The same with another secret (a wrong one, to see it refused). */
+    public static S3Client ownerClient(String secret) {
         LocalInfra infra = infra();
         return S3Client.builder()
             .endpointOverride(infra.cephS3Endpoint())
             .region(Region.US_EAST_1)
             .forcePathStyle(true)
+            // Pacific rejects the SDK's default trailing checksums.
             .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
             .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
             .httpClientBuilder(UrlConnectionHttpClient.builder())
-            .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(infra.cephAccessKey(), infra.cephSecretKey())))
+            .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(infra.cephAccessKey(), secret)))
             .build();
     }
 }

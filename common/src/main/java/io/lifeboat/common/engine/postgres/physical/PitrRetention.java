@@ -70,7 +70,8 @@ public final class PitrRetention {
         return new Outcome(cluster, earliest, plan.expire(), plan.keep().size());
     }
 
-    static BaseBackupRef ref(BaseBackupInfo b) {
+    /** What {@link WalRetention} needs to know of a base backup. */
+    public static BaseBackupRef ref(BaseBackupInfo b) {
         return new BaseBackupRef(b.snapshot().id().hex(), b.timeline(), b.startLsn().value(), b.stopLsn().value(), b.finished());
     }
 }

@@ -38,10 +38,15 @@ public final class WalRetention {
         List<WalSegmentRef> refs = archive.list();
         Plan plan = plan(kept, refs.stream().map(WalSegmentRef::fileName).toList(), archive.segmentSize());
         if (!dryRun && !plan.expire().isEmpty()) {
-            java.util.Set<String> expire = new java.util.HashSet<>(plan.expire());
-            archive.deleteSegments(refs.stream().filter(r -> expire.contains(r.fileName())).toList());
+            archive.deleteSegments(expired(plan, refs));
         }
         return plan;
+    }
+
+    /** The segments among {@code archived} that {@code plan} expires (with their sizes, for a report or the deletion). */
+    public static List<WalSegmentRef> expired(Plan plan, List<WalSegmentRef> archived) {
+        java.util.Set<String> expire = new java.util.HashSet<>(plan.expire());
+        return archived.stream().filter(r -> expire.contains(r.fileName())).toList();
     }
 
     /**

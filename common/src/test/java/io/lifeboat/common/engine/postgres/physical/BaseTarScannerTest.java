@@ -29,6 +29,12 @@ class BaseTarScannerTest {
         h[156] = (byte) type;
         put(h, 257, "ustar");
         put(h, 263, "00");
+        checksum(h);
+        return h;
+    }
+
+    /** Sets the header's checksum field (ustar: sum of the header bytes with the field itself as spaces). */
+    static void checksum(byte[] h) {
         Arrays.fill(h, 148, 156, (byte) ' ');
         long sum = 0;
         for (byte b : h) {
@@ -36,7 +42,6 @@ class BaseTarScannerTest {
         }
         put(h, 148, String.format("%06o", sum));
         h[154] = 0;
-        return h;
     }
 
     static void put(byte[] h, int off, String s) {
@@ -118,14 +123,7 @@ class BaseTarScannerTest {
     void anOversizedOrNonOctalSizeStopsTheScan() throws Exception {
         byte[] h = header("backup_label", 10, '0');
         put(h, 124, "99999999999");
-        // fix the checksum so only the size is wrong
-        Arrays.fill(h, 148, 156, (byte) ' ');
-        long sum = 0;
-        for (byte b : h) {
-            sum += b & 0xFF;
-        }
-        put(h, 148, String.format("%06o", sum));
-        h[154] = 0;
+        checksum(h); // so only the size is wrong
         InputStream in = new ByteArrayInputStream(h);
         BaseTarScanner s = new BaseTarScanner(in);
         s.readAllBytes();
