@@ -299,6 +299,14 @@ public final class WalArchive {
      * does: in a versioned bucket a plain delete would only hide it behind a delete marker.
      */
     public Deletion deleteSegments(Collection<WalSegmentRef> segments) {
+        return deleteSegments(segments, false);
+    }
+
+    /**
+     * {@link #deleteSegments(Collection)}, or with {@code dryRun} only what it would do (the lock
+     * checks included, nothing deleted).
+     */
+    public Deletion deleteSegments(Collection<WalSegmentRef> segments, boolean dryRun) {
         RetentionLockPolicy locks = RetentionLockPolicy.fromStore(store);
         Instant now = clock.instant();
         List<String> deleted = new ArrayList<>();
@@ -312,7 +320,9 @@ public final class WalArchive {
                 retained.add(name);
                 continue;
             }
-            store.delete(key);
+            if (!dryRun) {
+                store.delete(key);
+            }
             deleted.add(name);
             gone.add(r.segment());
         }
@@ -323,7 +333,9 @@ public final class WalArchive {
                     retained.add(label);
                     continue;
                 }
-                store.delete(key);
+                if (!dryRun) {
+                    store.delete(key);
+                }
                 deleted.add(label);
             }
         }

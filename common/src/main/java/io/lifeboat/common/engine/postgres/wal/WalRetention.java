@@ -46,16 +46,17 @@ public final class WalRetention {
     /**
      * Plans retention over what {@code archive} holds and, unless {@code dryRun}, deletes the expired
      * segments (needs the store's delete permission). Segments still under Object Lock retention are
-     * skipped and reported in {@link Plan#retainedByLock()} (a dry run does not ask the store).
+     * skipped and reported in {@link Plan#retainedByLock()} (a dry run asks the store about locks
+     * too, so it reports the same split).
      */
     public static Plan apply(WalArchive archive, List<BaseBackupRef> kept, boolean dryRun) {
         List<WalSegmentRef> refs = archive.list();
         Plan plan = plan(kept, refs.stream().map(WalSegmentRef::fileName).toList(), archive.segmentSize());
-        if (dryRun || plan.expire().isEmpty()) {
+        if (plan.expire().isEmpty()) {
             return plan;
         }
         java.util.Set<String> expire = new java.util.HashSet<>(plan.expire());
-        WalArchive.Deletion d = archive.deleteSegments(refs.stream().filter(r -> expire.contains(r.fileName())).toList());
+        WalArchive.Deletion d = archive.deleteSegments(refs.stream().filter(r -> expire.contains(r.fileName())).toList(), dryRun);
         java.util.Set<String> retained = new java.util.HashSet<>(d.retainedByLock());
         List<String> keep = new ArrayList<>(plan.keep());
         keep.addAll(d.retainedByLock().stream().filter(n -> expire.contains(n)).toList());

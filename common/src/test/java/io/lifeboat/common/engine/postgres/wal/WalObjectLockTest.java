@@ -139,6 +139,10 @@ class WalObjectLockTest {
         archive.putPartial(name(1, 7), WalArchiveTest.segment(7), 100);
         BaseBackupRef base = new BaseBackupRef("b", 1, 4 * SEG + 40, 4 * SEG + 400, clock.instant());
 
+        WalRetention.Plan dry = WalRetention.apply(archive, List.of(base), true);
+        assertThat(dry.expire()).isEmpty();
+        assertThat(dry.retainedByLock()).containsExactly(name(1, 1), name(1, 2), name(1, 3));
+
         WalRetention.Plan locked = WalRetention.apply(archive, List.of(base), false);
         assertThat(locked.expire()).isEmpty();
         assertThat(locked.retainedByLock()).containsExactly(name(1, 1), name(1, 2), name(1, 3));
@@ -148,6 +152,8 @@ class WalObjectLockTest {
         assertThat(versions(RepositoryLayout.walCluster("pg1"))).noneMatch(ObjectVersion::deleteMarker);
 
         clock.advance(RETENTION.plusSeconds(1));
+        assertThat(WalRetention.apply(archive, List.of(base), true).expire()).containsExactly(name(1, 1), name(1, 2), name(1, 3));
+        assertThat(archive.list()).hasSize(7);
         WalRetention.Plan lapsed = WalRetention.apply(archive, List.of(base), false);
         assertThat(lapsed.expire()).containsExactly(name(1, 1), name(1, 2), name(1, 3));
         assertThat(lapsed.retainedByLock()).isEmpty();
