@@ -39,10 +39,12 @@ final class WalExpireCommand extends RepoCommand {
             archived.stream().map(WalSegmentRef::fileName).toList(), archive.segmentSize());
         String oldestId = plan.earliestRecoverable().orElseThrow().snapshotId();
         BaseBackupInfo oldest = bases.stream().filter(b -> b.snapshot().id().hex().equals(oldestId)).findFirst().orElseThrow();
-        List<WalSegmentRef> old = WalRetention.expired(plan, archived);
+        List<WalSegmentRef> due = WalRetention.expired(plan, archived);
+        // Files still under Object Lock retention stay (and are reported); a dry run asks the same.
+        List<String> retained = due.isEmpty() ? List.of() : archive.deleteSegments(due, dryRun).retainedByLock();
+        List<WalSegmentRef> old = due.stream().filter(r -> !retained.contains(r.fileName())).toList();
         long bytes = old.stream().mapToLong(WalSegmentRef::size).sum();
         if (!dryRun && !old.isEmpty()) {
-            archive.deleteSegments(old);
             journal(repo, "wal-expire", List.of(), Map.of("cluster", cluster, "before", oldest.startSegment(),
                 "segments", Integer.toString(old.size()), "bytes", Long.toString(bytes)));
         }
@@ -53,6 +55,7 @@ final class WalExpireCommand extends RepoCommand {
             m.put("kept_from_segment", oldest.startSegment());
             m.put("segments_deleted", old.size());
             m.put("bytes_deleted", bytes);
+            m.put("retained_by_lock", retained);
             m.put("earliest_recoverable_time", oldest.finished().toString());
             m.put("earliest_recoverable_lsn", oldest.stopLsn().toString());
             m.put("oldest_base_backup", oldest.snapshot().id().hex());
@@ -60,6 +63,9 @@ final class WalExpireCommand extends RepoCommand {
         } else {
             root.out.printf("%s %d WAL segment(s), %s, before %s (first segment of base backup %s)%n", dryRun ? "Would delete" : "Deleted",
                 old.size(), Format.bytes(bytes), oldest.startSegment(), oldest.snapshot().id().shortHex());
+            if (!retained.isEmpty()) {
+                root.out.printf("Kept %d WAL file(s) still under object lock retention%n", retained.size());
+            }
             root.out.printf("Earliest recoverable point: %s (%s)%n", Format.time(oldest.finished()), oldest.stopLsn());
         }
         return ExitCodes.OK;

@@ -2,6 +2,9 @@ package io.lifeboat.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lifeboat.common.repository.Repositories;
+import io.lifeboat.common.store.local.LocalObjectStore;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -39,6 +42,45 @@ class WalCliTest {
         new Random(seed).nextBytes(b);
         Path dir = Files.createDirectories(tmp.resolve("pg_wal"));
         return Files.write(dir.resolve(name), b);
+    }
+
+    /** A postgres-base snapshot with the labels backup-postgres-base records (the tree is a stand-in). */
+    private String baseBackup(io.lifeboat.common.repository.PackRepository repo, long segment, java.time.Instant finished) {
+        byte[] tree = ("{\"nodes\":[],\"n\":" + segment + "}").getBytes(StandardCharsets.UTF_8);
+        repo.saveBlob(io.lifeboat.common.repository.BlobType.TREE, tree);
+        String start = "0/" + Long.toHexString(segment * SEG + 40).toUpperCase(java.util.Locale.ROOT);
+        String stop = "0/" + Long.toHexString(segment * SEG + 400).toUpperCase(java.util.Locale.ROOT);
+        Map<String, String> labels = Map.of("cluster", "main", "timeline", "1", "start_lsn", start, "stop_lsn", stop,
+            "start_segment", String.format("0000000100000000%08X", segment), "wal_mode", "none",
+            "backup_started", finished.minusSeconds(5).toString(), "backup_finished", finished.toString(),
+            "system_identifier", "7300000000000000001", "wal_segment_size", Integer.toString(SEG));
+        return repo.commitSnapshot(new io.lifeboat.common.repository.SnapshotSpec("postgres-base", repo.blobId(tree), "db", "postgres",
+            java.util.List.of("/"), java.util.List.of(), null, finished, Map.of(), labels)).id().hex();
+    }
+
+    @Test
+    void pruneExpiresTheWalOfBaseBackupsForgottenWithoutForgetsWalStep() throws Exception {
+        for (int n = 1; n <= 5; n++) {
+            assertThat(run("wal-push", segment(String.format("0000000100000000%08X", n), n).toString())).as(err).isZero();
+        }
+        java.time.Instant t = java.time.Instant.parse("2026-01-01T00:00:00Z");
+        try (var repo = Repositories.open(new LocalObjectStore(tmp.resolve("repo")), "pw".toCharArray())) {
+            String first = baseBackup(repo, 2, t);
+            baseBackup(repo, 4, t.plusSeconds(60));
+            // Forgotten without the WAL step (by hand, or by a Lifeboat before it).
+            io.lifeboat.common.maintenance.Maintenance.forget(repo, java.util.List.of(first), "test");
+        }
+        assertThat(run("--json", "prune", "--dry-run")).as(err).isZero();
+        assertThat(out).contains("\"expired_wal_files\":3");
+        assertThat(run("--json", "wal-verify", "--wal-segment-size", String.valueOf(SEG))).isZero();
+        assertThat(out).contains("\"first_segment\":\"000000010000000000000001\"");
+
+        assertThat(run("prune", "--lease-settle", "0s")).as(err).isZero();
+        assertThat(out).contains("WAL of cluster main: expired 3 file(s) older than its oldest base backup");
+        assertThat(run("--json", "wal-verify", "--wal-segment-size", String.valueOf(SEG))).isZero();
+        assertThat(out).contains("\"first_segment\":\"000000010000000000000004\"").contains("\"ok\":true");
+        assertThat(run("--json", "prune", "--lease-settle", "0s")).as(err).isZero();
+        assertThat(out).contains("\"expired_wal_files\":0");
     }
 
     @Test

@@ -85,6 +85,20 @@ public final class ObjectLockKeeper {
         return PutOptions.of(kind).withRetention(new Retention(settings.lockMode(), until));
     }
 
+    /**
+     * The options for writing an object no snapshot depends on and that is never extended (WAL
+     * segments, history and backup-history files): locked for the repository's retention from now,
+     * rounded up to a whole second. Unlike {@link #options(String, ObjectKind)} the key is not
+     * remembered for the retention record, so a long-running WAL streamer holds no growing state.
+     *
+     * @throws RepositoryException if the store has no Object Lock
+     */
+    public PutOptions standaloneOptions(ObjectKind kind) {
+        requireSupport();
+        Instant until = ceilSecond(clock.instant().plus(settings.retention()));
+        return PutOptions.of(kind).withRetention(new Retention(settings.lockMode(), until));
+    }
+
     /** The retain-until a manifest committed now needs on everything it depends on. */
     public Instant neededNow() {
         return ceilSecond(clock.instant().plus(settings.retention()));

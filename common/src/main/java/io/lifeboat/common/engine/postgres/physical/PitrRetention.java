@@ -30,8 +30,11 @@ public final class PitrRetention {
      *     point), or empty when none is left
      * @param expired the WAL files expired (or that would be, in a dry run)
      * @param kept how many archived WAL files stay
+     * @param retainedByLock WAL files that were due to expire but are still under Object Lock
+     *     retention, so they stay until a run after their retain-until date
      */
-    public record Outcome(String cluster, Optional<BaseBackupInfo> earliestRecoverable, List<String> expired, int kept) {
+    public record Outcome(String cluster, Optional<BaseBackupInfo> earliestRecoverable, List<String> expired, int kept,
+            List<String> retainedByLock) {
     }
 
     /** The clusters the base backups among {@code snapshots} belong to, in order. */
@@ -44,6 +47,22 @@ public final class PitrRetention {
                     out.add(c);
                 }
             }
+        }
+        return out;
+    }
+
+    /**
+     * WAL retention for every cluster that has at least one base backup in the repository, against
+     * the base backups it holds now: what {@code prune} runs, so WAL left behind by base backups
+     * forgotten without forget's WAL step (by an older Lifeboat, by a forget whose WAL step failed,
+     * or by deleting snapshots by hand) is expired too. It deletes only WAL before the oldest base
+     * backup still present, so the earliest recoverable point does not move; a cluster with no base
+     * backup left is not touched.
+     */
+    public static List<Outcome> applyAll(Repository repo, boolean dryRun) {
+        List<Outcome> out = new ArrayList<>();
+        for (String cluster : clustersOf(repo.snapshots())) {
+            out.add(apply(repo, cluster, Set.of(), dryRun));
         }
         return out;
     }
@@ -67,7 +86,7 @@ public final class PitrRetention {
         WalRetention.Plan plan = WalRetention.apply(archive, kept.stream().map(PitrRetention::ref).toList(), dryRun);
         Optional<BaseBackupInfo> earliest = plan.earliestRecoverable()
             .flatMap(r -> kept.stream().filter(b -> b.snapshot().id().hex().equals(r.snapshotId())).findFirst());
-        return new Outcome(cluster, earliest, plan.expire(), plan.keep().size());
+        return new Outcome(cluster, earliest, plan.expire(), plan.keep().size(), plan.retainedByLock());
     }
 
     /** What {@link WalRetention} needs to know of a base backup. */

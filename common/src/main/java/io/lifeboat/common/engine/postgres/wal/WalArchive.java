@@ -1,8 +1,10 @@
 package io.lifeboat.common.engine.postgres.wal;
 
 import io.lifeboat.common.format.Json;
+import io.lifeboat.common.maintenance.RetentionLockPolicy;
 import io.lifeboat.common.repository.CorruptObjectException;
 import io.lifeboat.common.repository.FormatVersion;
+import io.lifeboat.common.repository.ObjectLockKeeper;
 import io.lifeboat.common.repository.PackRepository;
 import io.lifeboat.common.repository.Repository;
 import io.lifeboat.common.repository.RepositoryException;
@@ -14,6 +16,7 @@ import io.lifeboat.common.store.ObjectStore;
 import io.lifeboat.common.store.PutOptions;
 import io.lifeboat.common.store.StoreException;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -42,6 +45,12 @@ import java.util.TreeSet;
  * Two writers racing to archive the same name with different content are not detected (PostgreSQL
  * runs one archiver per cluster, and one streamer per cluster is enforced elsewhere).
  *
+ * <p>Object Lock: in a repository with Object Lock ({@code init --object-lock-days}), complete
+ * segments, history and backup-history files are written with a retain-until date of now plus the
+ * repository's retention ({@link ObjectLockKeeper#standaloneOptions}); in-progress copies and the
+ * status are not locked, since they are replaced every few seconds. {@link #deleteSegments} skips
+ * (and reports) what is still locked instead of hiding it behind a delete marker.
+ *
  * <p>Threading: safe for concurrent use; holds no mutable state.
  */
 public final class WalArchive {
@@ -51,9 +60,13 @@ public final class WalArchive {
     private final WalObjectCodec codec;
     private final String cluster;
     private final long segmentSize;
+    private final ObjectLockKeeper lock;
+    private final Clock clock;
 
-    private WalArchive(ObjectStore store, WalObjectCodec codec, String cluster, long segmentSize) {
+    private WalArchive(ObjectStore store, WalObjectCodec codec, String cluster, long segmentSize, ObjectLockKeeper lock, Clock clock) {
         this.store = store;
+        this.lock = lock;
+        this.clock = clock;
         this.codec = codec;
         this.cluster = cluster;
         this.segmentSize = WalNames.checkSegmentSize(segmentSize);
@@ -75,7 +88,7 @@ public final class WalArchive {
         if (!(repo instanceof PackRepository pr)) {
             throw new IllegalArgumentException("the WAL archive needs a pack repository, not " + repo.getClass().getSimpleName());
         }
-        return new WalArchive(pr.store(), new WalObjectCodec(pr.keyring()), cluster, segmentSize);
+        return new WalArchive(pr.store(), new WalObjectCodec(pr.keyring()), cluster, segmentSize, pr.objectLock().orElse(null), pr.clock());
     }
 
     public String cluster() {
@@ -264,22 +277,69 @@ public final class WalArchive {
     }
 
     /**
+     * What {@link #deleteSegments} did.
+     *
+     * @param deleted file names deleted (segments by their segment name, partial segments as
+     *     {@code <segment>.partial}, backup-history files by their name)
+     * @param retainedByLock file names kept because Object Lock forbids deleting them yet (a later
+     *     run, after their retain-until date, deletes them)
+     */
+    public record Deletion(List<String> deleted, List<String> retainedByLock) {
+        public Deletion {
+            deleted = List.copyOf(deleted);
+            retainedByLock = List.copyOf(retainedByLock);
+        }
+    }
+
+    /**
      * Deletes segments (for retention; needs the store's delete permission). Deleting what is
      * already gone is not an error. Backup-history files of deleted segments go with them; timeline
-     * history files are never deleted (they are tiny and every later timeline needs them).
+     * history files are never deleted (they are tiny and every later timeline needs them). On a
+     * store with Object Lock, an object still under retention is skipped and reported, like prune
+     * does: in a versioned bucket a plain delete would only hide it behind a delete marker.
      */
-    public void deleteSegments(Collection<WalSegmentRef> segments) {
+    public Deletion deleteSegments(Collection<WalSegmentRef> segments) {
+        return deleteSegments(segments, false);
+    }
+
+    /**
+     * {@link #deleteSegments(Collection)}, or with {@code dryRun} only what it would do (the lock
+     * checks included, nothing deleted).
+     */
+    public Deletion deleteSegments(Collection<WalSegmentRef> segments, boolean dryRun) {
+        RetentionLockPolicy locks = RetentionLockPolicy.fromStore(store);
+        Instant now = clock.instant();
+        List<String> deleted = new ArrayList<>();
+        List<String> retained = new ArrayList<>();
         TreeSet<String> gone = new TreeSet<>();
         for (WalSegmentRef r : segments) {
-            store.delete(r.partial() ? RepositoryLayout.walPartial(cluster, r.timeline(), r.segment())
-                : RepositoryLayout.walSegment(cluster, r.timeline(), r.segment()));
+            String key = r.partial() ? RepositoryLayout.walPartial(cluster, r.timeline(), r.segment())
+                : RepositoryLayout.walSegment(cluster, r.timeline(), r.segment());
+            String name = r.fileName();
+            if (!locks.deletableNow(key, now)) {
+                retained.add(name);
+                continue;
+            }
+            if (!dryRun) {
+                store.delete(key);
+            }
+            deleted.add(name);
             gone.add(r.segment());
         }
         for (String label : scan().backupLabels()) {
             if (gone.contains(WalNames.segmentOf(label))) {
-                store.delete(RepositoryLayout.walSegment(cluster, WalNames.timelineOf(label), label));
+                String key = RepositoryLayout.walSegment(cluster, WalNames.timelineOf(label), label);
+                if (!locks.deletableNow(key, now)) {
+                    retained.add(label);
+                    continue;
+                }
+                if (!dryRun) {
+                    store.delete(key);
+                }
+                deleted.add(label);
             }
         }
+        return new Deletion(deleted, retained);
     }
 
     // ------------------------------------------------------------------ internals
@@ -306,7 +366,7 @@ public final class WalArchive {
             throw new WalConflictException(fileName + " is already archived for cluster " + cluster
                 + " with different content; refusing to overwrite it (is another cluster archiving under the name '" + cluster + "'?)");
         }
-        store.put(key, codec.encode(key, kind, data, data.length), WAL);
+        store.put(key, codec.encode(key, kind, data, data.length), lock == null ? WAL : lock.standaloneOptions(ObjectKind.WAL));
     }
 
     /**

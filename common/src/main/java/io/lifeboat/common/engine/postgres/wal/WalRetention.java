@@ -22,25 +22,46 @@ public final class WalRetention {
     private WalRetention() {
     }
 
-    /** What retention would do. */
-    public record Plan(Optional<BaseBackupRef> earliestRecoverable, List<String> expire, List<String> keep) {
+    /**
+     * What retention would do (or did).
+     *
+     * @param earliestRecoverable the oldest kept base backup, or empty when none is kept
+     * @param expire the WAL files expired (after {@link #apply}: those actually deleted)
+     * @param keep the WAL files that stay because a kept base backup may need them
+     * @param retainedByLock files retention would expire but Object Lock still protects; they are
+     *     kept, and a later run deletes them after their retain-until date
+     */
+    public record Plan(Optional<BaseBackupRef> earliestRecoverable, List<String> expire, List<String> keep, List<String> retainedByLock) {
         public Plan {
             expire = List.copyOf(expire);
             keep = List.copyOf(keep);
+            retainedByLock = List.copyOf(retainedByLock);
+        }
+
+        public Plan(Optional<BaseBackupRef> earliestRecoverable, List<String> expire, List<String> keep) {
+            this(earliestRecoverable, expire, keep, List.of());
         }
     }
 
     /**
      * Plans retention over what {@code archive} holds and, unless {@code dryRun}, deletes the expired
-     * segments (needs the store's delete permission).
+     * segments (needs the store's delete permission). Segments still under Object Lock retention are
+     * skipped and reported in {@link Plan#retainedByLock()} (a dry run asks the store about locks
+     * too, so it reports the same split).
      */
     public static Plan apply(WalArchive archive, List<BaseBackupRef> kept, boolean dryRun) {
         List<WalSegmentRef> refs = archive.list();
         Plan plan = plan(kept, refs.stream().map(WalSegmentRef::fileName).toList(), archive.segmentSize());
-        if (!dryRun && !plan.expire().isEmpty()) {
-            archive.deleteSegments(expired(plan, refs));
+        if (plan.expire().isEmpty()) {
+            return plan;
         }
-        return plan;
+        java.util.Set<String> expire = new java.util.HashSet<>(plan.expire());
+        WalArchive.Deletion d = archive.deleteSegments(expired(plan, refs), dryRun);
+        java.util.Set<String> retained = new java.util.HashSet<>(d.retainedByLock());
+        List<String> keep = new ArrayList<>(plan.keep());
+        keep.addAll(d.retainedByLock().stream().filter(n -> expire.contains(n)).toList());
+        return new Plan(plan.earliestRecoverable(), plan.expire().stream().filter(n -> !retained.contains(n)).toList(), keep,
+            d.retainedByLock());
     }
 
     /** The segments among {@code archived} that {@code plan} expires (with their sizes, for a report or the deletion). */

@@ -384,7 +384,9 @@ public final class WalStreamer {
             } catch (NoSuchFileException e) {
                 // renamed or removed between the listing and the read; the next poll sees it
             } catch (IOException | RuntimeException e) {
-                listener.warning("cannot archive " + f.name() + " (kept in the spool, retrying): " + e.getMessage());
+                if (!interruptedStop()) {
+                    listener.warning("cannot archive " + f.name() + " (kept in the spool, retrying): " + e.getMessage());
+                }
                 return;
             }
         }
@@ -422,8 +424,23 @@ public final class WalStreamer {
         } catch (NoSuchFileException e) {
             // completed and renamed meanwhile; the next poll uploads the segment
         } catch (IOException | RuntimeException e) {
-            listener.warning("cannot archive " + f.name() + " (retrying): " + e.getMessage());
+            if (!interruptedStop()) {
+                listener.warning("cannot archive " + f.name() + " (retrying): " + e.getMessage());
+            }
         }
+    }
+
+    /**
+     * True if the thread was interrupted (which also fails interruptible store writes, e.g. a local
+     * directory's file channel): then the interrupt is a stop request like {@link #stop()}; the flag
+     * is cleared so the final upload of the spool on the way out succeeds.
+     */
+    private boolean interruptedStop() {
+        if (Thread.interrupted()) {
+            stopping = true;
+            return true;
+        }
+        return false;
     }
 
     private void advance(int tli, long endLsn) {
