@@ -67,14 +67,10 @@ class PgCustomArchiveScannerTest {
         assertMalformed(new ArchiveBuilder(14).table(1, "public", "t", "(a)", ROWS, rnd).rawBlock(7, 1).build(),
             "unknown data block type 7");
         ArchiveBuilder negative = new ArchiveBuilder(14).table(1, "public", "t", "(a)", "", rnd);
-        negative.out.write(1);
-        negative.writeInt(1);
-        negative.writeInt(-5);
+        negative.rawBlock(1, 1).writeInt(-5);
         assertMalformed(negative.build(), "bad data chunk length");
         ArchiveBuilder huge = new ArchiveBuilder(14).table(1, "public", "t", "(a)", "", rnd);
-        huge.out.write(1);
-        huge.writeInt(1);
-        huge.writeInt(Integer.MAX_VALUE);
+        huge.rawBlock(1, 1).writeInt(Integer.MAX_VALUE);
         assertMalformed(huge.build(), "bad data chunk length");
         ArchiveBuilder copy = new ArchiveBuilder(14);
         copy.tocEntry(1, "t", "TABLE DATA", "", "INSERT INTO t VALUES (1);\n", "public");

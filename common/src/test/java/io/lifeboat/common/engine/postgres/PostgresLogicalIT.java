@@ -166,6 +166,46 @@ class PostgresLogicalIT {
         }
     }
 
+    @Test
+    void anArchiveThatCannotBeScannedFallsBackToTheSqlChecksumWithAWarningAndStillValidates(@TempDir Path bin)
+            throws Exception {
+        String db = shopDatabase();
+        // A pg_dump whose archive is compressed: the dump is fine, the scanner cannot read it.
+        Path fake = bin.resolve("pg_dump");
+        Files.writeString(fake, "#!/bin/sh\nexec '" + infra.pgBinDir().resolve("pg_dump") + "' \"$@\" -Z1\n");
+        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwx------"));
+
+        BackupResult r = new PostgresLogicalSource(conn, new PgTools(bin), List.of(db), false, false, chunker())
+            .backup(repo, options(), ProgressListener.NONE);
+
+        assertThat(r.summary().warnings()).singleElement().asString()
+            .contains("database '" + db + "': the archive could not be scanned (archive is compressed")
+            .contains("checksummed with SQL (sum-md5-64)");
+        PostgresManifest m = PostgresLogicalTarget.manifest(repo, r.snapshot());
+        assertThat(m.checksumAlgorithm()).isEqualTo("copy-sum-sha256-64");
+        assertThat(m.database(db).orElseThrow().algorithm(m)).isEqualTo("sum-md5-64");
+        assertThat(m.database(db).orElseThrow().table("shop", "orders").orElseThrow().rows()).isEqualTo(500);
+        PostgresRestoreReport report = target(new PostgresRestoreRequest(db, newName(), null, null, false, false, true,
+            false)).restoreDatabase(repo, r.snapshot(), ProgressListener.NONE);
+        assertThat(report.tables()).hasSize(3).allMatch(t -> t.status() == PostgresRestoreReport.Status.PASS);
+    }
+
+    @Test
+    void aDatabaseThatIsNotUtf8UsesTheSqlChecksumWithoutAWarning() throws Exception {
+        String db = newName();
+        sql(infra.pgDatabase(), "create database " + db + " encoding 'LATIN1' template template0 lc_collate 'C' lc_ctype 'C'");
+        sql(db, "create table t(id int, body text); insert into t values (1, 'cafe'), (2, null)");
+
+        BackupResult r = source(List.of(db), false).backup(repo, options(), ProgressListener.NONE);
+
+        assertThat(r.summary().warnings()).isEmpty();
+        PostgresManifest m = PostgresLogicalTarget.manifest(repo, r.snapshot());
+        assertThat(m.database(db).orElseThrow().algorithm(m)).isEqualTo("sum-md5-64");
+        PostgresRestoreReport report = target(new PostgresRestoreRequest(db, newName(), null, null, false, false, true,
+            false)).restoreDatabase(repo, r.snapshot(), ProgressListener.NONE);
+        assertThat(report.tables()).singleElement().matches(t -> t.status() == PostgresRestoreReport.Status.PASS);
+    }
+
     private static String randomValue(String type, java.util.Random rnd) {
         return switch (type) {
             case "text" -> "E'" + randomText(rnd) + "'";
