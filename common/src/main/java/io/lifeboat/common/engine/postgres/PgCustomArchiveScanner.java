@@ -44,7 +44,6 @@ final class PgCustomArchiveScanner {
     private static final int BLK_BLOBS = 3;
     /** A longer string or chunk than this is taken as a corrupt length, not allocated. */
     private static final int MAX_STRING = 256 << 20;
-    private static final Pattern COPY = Pattern.compile("(?s)^COPY .*? \\((.*)\\) FROM stdin;\\s*$");
     private static final Pattern ENCODING = Pattern.compile("client_encoding = '([^']*)'");
 
     /** The archive is not an uncompressed custom-format archive this scanner understands. */
@@ -67,9 +66,17 @@ final class PgCustomArchiveScanner {
 
     /**
      * @param encoding the archive's client encoding (its ENCODING entry), or null if it has none
-     * @param tables the TABLE DATA entries whose data block was read, by "schema.table"
+     * @param tables the TABLE DATA entries whose data block was read, by {@link #key}
      */
     record Result(String encoding, Map<String, TableData> tables) {
+        TableData table(String schema, String table) {
+            return tables.get(key(schema, table));
+        }
+    }
+
+    /** A table's key in {@link Result#tables}: unambiguous even when names contain dots. */
+    static String key(String schema, String table) {
+        return schema + '\0' + table;
     }
 
     private final InputStream in;
@@ -137,13 +144,8 @@ final class PgCustomArchiveScanner {
                 if (tag == null || namespace == null || copyStmt == null) {
                     throw new MalformedArchiveException("TABLE DATA entry " + dumpId + " lacks its name or COPY statement");
                 }
-                Matcher m = COPY.matcher(copyStmt);
-                String columns;
-                if (m.matches()) {
-                    columns = m.group(1);
-                } else if (copyStmt.endsWith(" FROM stdin;\n") && !copyStmt.contains("(")) {
-                    columns = "";
-                } else {
+                String columns = copyColumns(copyStmt);
+                if (columns == null) {
                     throw new MalformedArchiveException("unexpected COPY statement in TOC entry " + dumpId);
                 }
                 data.put(dumpId, new Entry(namespace, tag, columns));
@@ -162,7 +164,7 @@ final class PgCustomArchiveScanner {
                 readChunks(hasher);
                 if (e != null) {
                     hasher.finish();
-                    tables.put(e.schema() + "." + e.table(),
+                    tables.put(key(e.schema(), e.table()),
                         new TableData(e.schema(), e.table(), e.copyColumns(), hasher.rows(), hasher.checksum()));
                 }
             } else if (type == BLK_BLOBS) {
@@ -174,6 +176,51 @@ final class PgCustomArchiveScanner {
             }
         }
         return new Result(encoding, tables);
+    }
+
+    /**
+     * The column list of {@code COPY <name> (<columns>) FROM stdin;} (empty without one), skipping the
+     * possibly quoted, possibly qualified name properly; null if the statement has another shape.
+     */
+    static String copyColumns(String stmt) {
+        if (!stmt.startsWith("COPY ")) {
+            return null;
+        }
+        int i = 5;
+        for (int part = 0; part < 2; part++) {
+            if (i < stmt.length() && stmt.charAt(i) == '"') {
+                i++;
+                while (true) {
+                    int q = stmt.indexOf('"', i);
+                    if (q < 0) {
+                        return null;
+                    }
+                    if (q + 1 < stmt.length() && stmt.charAt(q + 1) == '"') {
+                        i = q + 2;
+                    } else {
+                        i = q + 1;
+                        break;
+                    }
+                }
+            } else {
+                while (i < stmt.length() && stmt.charAt(i) != '.' && stmt.charAt(i) != ' ') {
+                    i++;
+                }
+            }
+            if (i < stmt.length() && stmt.charAt(i) == '.' && part == 0) {
+                i++;
+            } else {
+                break;
+            }
+        }
+        String rest = stmt.substring(i).stripTrailing();
+        if (rest.equals("FROM stdin;") || rest.equals(" FROM stdin;") || rest.equals("  FROM stdin;")) {
+            return "";
+        }
+        if (rest.startsWith(" (") && rest.endsWith(") FROM stdin;")) {
+            return rest.substring(2, rest.length() - ") FROM stdin;".length());
+        }
+        return null;
     }
 
     private void readHeader() throws IOException {

@@ -293,7 +293,7 @@ public final class PostgresLogicalSource implements BackupSource {
         } else if (UTF8.equalsIgnoreCase(scan.result().encoding())) {
             List<PostgresManifest.TableStats> out = new ArrayList<>();
             for (PostgresManifest.TableStats t : listed) {
-                PgCustomArchiveScanner.TableData d = scan.result().tables().get(t.qualified());
+                PgCustomArchiveScanner.TableData d = scan.result().table(t.schema(), t.table());
                 if (d == null) {
                     why = "the archive holds no data for table " + t.qualified();
                     break;

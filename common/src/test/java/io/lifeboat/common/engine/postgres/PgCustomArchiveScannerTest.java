@@ -27,15 +27,25 @@ class PgCustomArchiveScannerTest {
                 PgCustomArchiveScanner.Result r = PgCustomArchiveScanner.scan(new ByteArrayInputStream(archive));
 
                 assertThat(r.encoding()).isEqualTo("UTF8");
-                PgCustomArchiveScanner.TableData t = r.tables().get("public.t");
+                PgCustomArchiveScanner.TableData t = r.table("public", "t");
                 assertThat(t.rows()).isEqualTo(4);
                 assertThat(t.checksum()).isEqualTo(hash(ROWS));
                 assertThat(t.copyColumns()).isEqualTo("id, body");
-                PgCustomArchiveScanner.TableData empty = r.tables().get("my schema.Odd \"name\"");
+                PgCustomArchiveScanner.TableData empty = r.table("my schema", "Odd \"name\"");
                 assertThat(empty.rows()).isZero();
                 assertThat(empty.checksum()).isEqualTo("0");
             }
         }
+    }
+
+    @Test
+    void theColumnListIsFoundPastQuotedNamesHoldingParenthesesDotsAndQuotes() {
+        assertThat(PgCustomArchiveScanner.copyColumns("COPY public.t (a, \"B c\") FROM stdin;\n")).isEqualTo("a, \"B c\"");
+        assertThat(PgCustomArchiveScanner.copyColumns("COPY \"s (x\".\"t.\"\"y (\" (id) FROM stdin;\n")).isEqualTo("id");
+        assertThat(PgCustomArchiveScanner.copyColumns("COPY public.empty  FROM stdin;\n")).isEmpty();
+        assertThat(PgCustomArchiveScanner.copyColumns("COPY public.t (a) TO stdout;\n")).isNull();
+        assertThat(PgCustomArchiveScanner.copyColumns("COPY \"unterminated (a) FROM stdin;\n")).isNull();
+        assertThat(PgCustomArchiveScanner.copyColumns("INSERT INTO t VALUES (1);")).isNull();
     }
 
     @Test
@@ -116,7 +126,7 @@ class PgCustomArchiveScannerTest {
         byte[] archive = new ArchiveBuilder(14).table(10, "public", "t", "(id, body)", ROWS, new Random(7)).build();
         PgCustomArchiveScanner.Tap tap = new PgCustomArchiveScanner.Tap(new ByteArrayInputStream(archive));
         assertThat(readOddly(tap)).isEqualTo(archive);
-        assertThat(tap.result().tables().get("public.t").checksum()).isEqualTo(hash(ROWS));
+        assertThat(tap.result().table("public", "t").checksum()).isEqualTo(hash(ROWS));
     }
 
     @Test

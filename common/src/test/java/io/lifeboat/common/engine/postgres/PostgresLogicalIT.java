@@ -112,7 +112,7 @@ class PostgresLogicalIT {
         String[] types = {"text", "bytea", "numeric", "timestamptz", "int[]", "text[]", "json", "jsonb", "double precision",
             "interval", "date", "boolean"};
         for (int t = 0; t < 6; t++) {
-            String name = (t % 2 == 0 ? "public." : "\"odd Schema\".") + "\"t " + t + "\"";
+            String name = (t % 2 == 0 ? "public." : "\"odd Schema\".") + (t == 5 ? "\"t.5 (x\"" : "\"t " + t + "\"");
             ddl.append("create table ").append(name).append("(id int");
             List<String> cols = new ArrayList<>();
             for (int c = 0; c < 1 + rnd.nextInt(5); c++) {
