@@ -375,7 +375,8 @@ final class PgCustomArchiveScanner {
             };
             try {
                 result.complete(scan(copies));
-            } catch (IOException | RuntimeException e) {
+            } catch (Throwable e) {
+                // Whatever the failure (even an Error), the result must complete so the reader never waits on it.
                 result.completeExceptionally(e);
             }
         }
