@@ -12,7 +12,12 @@ import java.util.List;
  * Row counts and content checksums of tables, computed the same way at backup time (inside the
  * exported snapshot pg_dump reads) and after a restore, so equal values mean equal data.
  *
- * <p>The checksum ({@value #ALGORITHM}) is the sum, as an exact numeric, of the first 64 bits of
+ * <p>Two algorithms. Backups since manifest version 2 take {@value PgCopyLineHasher#ALGORITHM} from
+ * the dump stream itself ({@link PgCustomArchiveScanner}) and the restore recomputes it with
+ * {@link #ofCopy}. The SQL checksum below is the fallback when a dump cannot be scanned, and what older
+ * backups hold; both stay readable.
+ *
+ * <p>The SQL checksum ({@value #ALGORITHM}) is the sum, as an exact numeric, of the first 64 bits of
  * {@code md5(row::text)} over all rows, read as a signed integer. A sum is independent of row order,
  * so no sort is needed and the cost is one sequential scan; md5 and the text form of rows are stable,
  * documented functions. Because a row's text form depends on session settings, every session that
@@ -66,6 +71,38 @@ final class PgChecksums {
             rs.next();
             return new PostgresManifest.TableStats(schema, table, rs.getLong(1), rs.getString(2), null);
         }
+    }
+
+    /**
+     * Counts and checksums a table as {@value PgCopyLineHasher#ALGORITHM}: copies it out as text over
+     * this connection (whose session {@link #fixSession} has fixed, as pg_dump's is) with the column
+     * list pg_dump used, and hashes each line ({@link PgCopyLineHasher}).
+     *
+     * @param copyColumns the column list recorded from pg_dump's COPY statement; null copies all columns
+     */
+    static PostgresManifest.TableStats ofCopy(Connection c, String schema, String table, String copyColumns)
+            throws SQLException {
+        String cols = copyColumns == null || copyColumns.isBlank() ? "" : " (" + copyColumns + ")";
+        PgCopyLineHasher hasher = new PgCopyLineHasher();
+        java.io.OutputStream sink = new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                hasher.update(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                hasher.update(b, off, len);
+            }
+        };
+        try {
+            c.unwrap(org.postgresql.PGConnection.class).getCopyAPI()
+                .copyOut("COPY " + quote(schema) + "." + quote(table) + cols + " TO STDOUT", sink);
+        } catch (java.io.IOException e) {
+            throw new SQLException("copying out " + schema + "." + table + " failed: " + e.getMessage(), e);
+        }
+        hasher.finish();
+        return new PostgresManifest.TableStats(schema, table, hasher.rows(), hasher.checksum(), null);
     }
 
     /** The names of the objects that belong to {@code schema.table}, read in the same transaction. */

@@ -41,6 +41,11 @@ final class PgErrors {
         String msg;
         if (lower.contains("password authentication failed") || lower.contains("no password supplied")) {
             msg = "wrong password for PostgreSQL user '" + conn.user() + "' at " + conn.host() + ":" + conn.port();
+        } else if (lower.contains("row-level security")) {
+            // pg_dump runs with row_security off, so a policy that would hide rows fails it instead.
+            msg = "row-level security hides rows from '" + conn.user() + "' while reading database '" + database
+                + "': " + excerpt(s, "row-level security") + " (give the role BYPASSRLS, or run as the table owner "
+                + "or a superuser)";
         } else if (lower.contains("permission denied")) {
             msg = tool + ": permission denied for '" + conn.user() + "' on database '" + database + "': "
                 + excerpt(s, "permission denied")

@@ -47,10 +47,13 @@ import java.util.concurrent.Future;
  * only that head again. The summary's {@code bytes_total} counts what the tools wrote (dumps and
  * globals), not the manifest.
  *
- * <p>Exactness: per database, a REPEATABLE READ, READ ONLY transaction exports its snapshot, computes
- * every table's row count and checksum ({@link PgChecksums}) in it, and stays open while pg_dump reads
- * that same snapshot ({@code --snapshot}); so the recorded values describe exactly the dumped data even
- * while writes continue. Databases are consistent each on its own, not with each other.
+ * <p>Exactness: per database, a REPEATABLE READ, READ ONLY transaction exports its snapshot, lists
+ * every table in it, and stays open while pg_dump reads that same snapshot ({@code --snapshot}). Row
+ * counts and checksums ({@value PgCopyLineHasher#ALGORITHM}) are computed from pg_dump's COPY data as
+ * the archive streams past ({@link PgCustomArchiveScanner}), so every table is read once and the values
+ * describe exactly the dumped data even while writes continue. If the archive cannot be scanned, a
+ * warning says so and the SQL checksum ({@link PgChecksums}) is computed in the still-open snapshot.
+ * Databases are consistent each on its own, not with each other.
  *
  * <p>Errors: connection, permission and version problems throw {@link EngineException} with one line
  * that says what to do, before anything is committed. Threading: as {@link BackupSource}.
@@ -156,8 +159,13 @@ public final class PostgresLogicalSource implements BackupSource {
                     }
                     throw e;
                 }
+                if (d.warning() != null) {
+                    counters.warn(d.warning());
+                    progress.warning(d.warning());
+                }
                 nodes.add(fileNode(node, d.stored()));
-                dumped.add(new PostgresManifest.Database(db, node, d.stored().size(), d.tables()));
+                dumped.add(new PostgresManifest.Database(db, node, d.stored().size(), d.tables(),
+                    d.checksumAlgorithm()));
                 total += d.stored().size();
                 counters.filesNew.incrementAndGet();
                 progress.itemDone(node, d.stored().size(), true);
@@ -175,7 +183,7 @@ public final class PostgresLogicalSource implements BackupSource {
                 progress.itemDone(PostgresManifest.GLOBALS_NODE, out.value().size(), true);
             }
             PostgresManifest manifest = new PostgresManifest(PostgresManifest.VERSION, serverVersion, serverVersionNum,
-                dumpVersion, dumpMajor, PgChecksums.ALGORITHM, globals, dumped);
+                dumpVersion, dumpMajor, PgCopyLineHasher.ALGORITHM, globals, dumped);
             ContentWriter.Stored m;
             try {
                 m = writer.write(new ByteArrayInputStream(manifest.encode()), ProgressListener.NONE);
@@ -200,10 +208,17 @@ public final class PostgresLogicalSource implements BackupSource {
         return new BackupResult(snapshot, summary);
     }
 
-    private record DumpedDatabase(ContentWriter.Stored stored, List<PostgresManifest.TableStats> tables) {
+    /** @param warning why the SQL checksum was used instead of the archive scan, or null */
+    private record DumpedDatabase(ContentWriter.Stored stored, List<PostgresManifest.TableStats> tables,
+            String checksumAlgorithm, String warning) {
     }
 
-    /** Exports a snapshot, measures every table in it, and runs pg_dump in it while the transaction stays open. */
+    /**
+     * Exports a snapshot, lists every table in it, and runs pg_dump in it while the transaction stays
+     * open; the tables' counts and checksums come from scanning the archive as it streams
+     * ({@link PgCustomArchiveScanner}). If the archive cannot be scanned (or is not UTF-8), they are
+     * computed with SQL ({@link PgChecksums}) in the same still-open snapshot instead.
+     */
     private DumpedDatabase dumpDatabase(String db, ContentWriter writer, ProgressListener progress) {
         try (Connection c = conn.open(db)) {
             PgChecksums.fixSession(c);
@@ -215,26 +230,37 @@ public final class PostgresLogicalSource implements BackupSource {
                 rs.next();
                 snapshotId = rs.getString(1);
             }
-            // pg_dump reads the exported snapshot over its own connection while this one measures
-            // every table in that same snapshot, so the two scans overlap instead of adding up. If
-            // pg_dump fails, leaving this block closes the connection, which ends the measuring.
+            // The listing (names and dependent objects, catalog reads only) runs on this connection
+            // while pg_dump reads the exported snapshot over its own. If pg_dump fails, leaving this
+            // block closes the connection, which ends the listing.
             ExecutorService measuring = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "lifeboat-pg-checksums");
+                Thread t = new Thread(r, "lifeboat-pg-tables");
                 t.setDaemon(true);
                 return t;
             });
             try {
-                Future<List<PostgresManifest.TableStats>> tables = measuring.submit(() -> measureTables(c));
+                Future<List<PostgresManifest.TableStats>> tables = measuring.submit(() -> listTables(c));
+                ScanOutcome[] scan = new ScanOutcome[1];
                 ChildProcess.Outcome<ContentWriter.Stored> out = ChildProcess.readStdout(tools.dumpCommand(db, snapshotId),
-                    conn.childEnvironment(), in -> writeArchive(writer, in, progress));
-                // A failed measurement aborts the exporting transaction, so pg_dump may fail too; the
-                // measurement's error (a missing permission, say) is the one that explains it.
-                List<PostgresManifest.TableStats> measured = awaitMeasured(tables);
+                    dumpEnvironment(), in -> {
+                        PgCustomArchiveScanner.Tap tap = new PgCustomArchiveScanner.Tap(in);
+                        try {
+                            ContentWriter.Stored stored = writeArchive(writer, tap, progress);
+                            scan[0] = ScanOutcome.of(tap);
+                            return stored;
+                        } finally {
+                            tap.close();
+                        }
+                    });
+                // A failed listing aborts the exporting transaction, so pg_dump may fail too; the
+                // listing's error (a missing permission, say) is the one that explains it.
+                List<PostgresManifest.TableStats> listed = awaitMeasured(tables);
                 if (!out.ok()) {
                     throw failed(PgErrors.ofTool("pg_dump", out.exitCode(), out.stderr(), conn, db));
                 }
+                DumpedDatabase d = measured(c, db, out.value(), listed, scan[0]);
                 c.commit();
-                return new DumpedDatabase(out.value(), measured);
+                return d;
             } finally {
                 measuring.shutdown();
             }
@@ -242,6 +268,71 @@ public final class PostgresLogicalSource implements BackupSource {
             throw PgErrors.of(e, conn, db, "reading database '" + db + "'");
         }
     }
+
+    /** The archive scan's result, or why there is none. */
+    private record ScanOutcome(PgCustomArchiveScanner.Result result, String failure) {
+        static ScanOutcome of(PgCustomArchiveScanner.Tap tap) {
+            try {
+                return new ScanOutcome(tap.result(), null);
+            } catch (IOException e) {
+                return new ScanOutcome(null, e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Joins the listing with the archive scan; falls back to SQL checksums (in the snapshot, which
+     * the still-open transaction keeps) when the scan failed, the archive is not UTF-8 (the restore
+     * side reads over JDBC, which is always UTF-8), or a listed table has no data block.
+     */
+    private DumpedDatabase measured(Connection c, String db, ContentWriter.Stored stored,
+            List<PostgresManifest.TableStats> listed, ScanOutcome scan) throws SQLException {
+        String why = null;
+        if (scan == null || scan.failure() != null) {
+            why = "the archive could not be scanned (" + (scan == null ? "no scan" : scan.failure()) + ")";
+        } else if (UTF8.equalsIgnoreCase(scan.result().encoding())) {
+            List<PostgresManifest.TableStats> out = new ArrayList<>();
+            for (PostgresManifest.TableStats t : listed) {
+                PgCustomArchiveScanner.TableData d = scan.result().table(t.schema(), t.table());
+                if (d == null) {
+                    why = "the archive holds no data for table " + t.qualified();
+                    break;
+                }
+                out.add(new PostgresManifest.TableStats(t.schema(), t.table(), d.rows(), d.checksum(), t.dependents(),
+                    d.copyColumns()));
+            }
+            if (why == null) {
+                return new DumpedDatabase(stored, out, PgCopyLineHasher.ALGORITHM, null);
+            }
+        }
+        // Not UTF-8 (documented): the SQL checksum, without a warning; otherwise warn why.
+        String warning = why == null ? null : "database '" + db + "': " + why + "; checksummed with SQL ("
+            + PgChecksums.ALGORITHM + ") in the same snapshot instead";
+        List<PostgresManifest.TableStats> out = new ArrayList<>();
+        for (PostgresManifest.TableStats t : listed) {
+            PostgresManifest.TableStats stats = PgChecksums.of(c, t.schema(), t.table());
+            out.add(new PostgresManifest.TableStats(t.schema(), t.table(), stats.rows(), stats.checksum(),
+                t.dependents()));
+        }
+        return new DumpedDatabase(stored, out, PgChecksums.ALGORITHM, warning);
+    }
+
+    /**
+     * pg_dump's environment: the connection's, plus session settings that make its COPY text
+     * reproducible by the restore-side check (pg_dump itself fixes DateStyle, IntervalStyle,
+     * extra_float_digits and row_security, but not these).
+     */
+    private Map<String, String> dumpEnvironment() {
+        Map<String, String> env = new LinkedHashMap<>(conn.childEnvironment());
+        String own = System.getenv("PGOPTIONS");
+        env.put("PGOPTIONS", (own == null || own.isBlank() ? "" : own + " ") + DUMP_OPTIONS);
+        return env;
+    }
+
+    /** Startup options for pg_dump; the restore-side session sets the same ({@link PgChecksums#SESSION_SETTINGS}). */
+    private static final String UTF8 = "UTF8";
+
+    static final String DUMP_OPTIONS = "-c TimeZone=UTC -c bytea_output=hex";
 
     /**
      * Stores an archive as two runs of chunks: its first {@value #HEADER_BLOB} bytes, then the rest. The
@@ -261,12 +352,11 @@ public final class PostgresLogicalSource implements BackupSource {
         return new ContentWriter.Stored(content, head.size() + rest.size());
     }
 
-    private static List<PostgresManifest.TableStats> measureTables(Connection c) throws SQLException {
+    /** Every table with its dependent objects; counts and checksums are filled in later. */
+    private static List<PostgresManifest.TableStats> listTables(Connection c) throws SQLException {
         List<PostgresManifest.TableStats> tables = new ArrayList<>();
         for (String[] t : PgChecksums.tables(c)) {
-            PostgresManifest.TableStats stats = PgChecksums.of(c, t[0], t[1]);
-            tables.add(new PostgresManifest.TableStats(t[0], t[1], stats.rows(), stats.checksum(),
-                PgChecksums.dependents(c, t[0], t[1])));
+            tables.add(new PostgresManifest.TableStats(t[0], t[1], 0, null, PgChecksums.dependents(c, t[0], t[1])));
         }
         return tables;
     }

@@ -111,6 +111,8 @@ public final class PostgresLogicalTarget implements RestoreTarget {
             "snapshot " + snapshot.id().shortHex() + " holds no dump of database '" + request.database() + "' (it holds: "
                 + String.join(", ", manifest.databases().stream().map(PostgresManifest.Database::name).toList()) + ")"));
         List<PostgresManifest.TableStats> selected = select(source);
+        String algorithm = source.algorithm(manifest);
+        checkAlgorithm(algorithm);
         PgTools.checkRestoreSupports(tools.majorVersion("pg_restore"), manifest.pgDumpMajor());
         Path spoolDir = request.jobs() > 1 ? spoolDir() : null;
         if (spoolDir != null) {
@@ -146,7 +148,7 @@ public final class PostgresLogicalTarget implements RestoreTarget {
             if (created) {
                 dropCreated(target, e);
             }
-            throw failedReport(snapshot, target, created, selected, restored, e, warnings, start);
+            throw failedReport(snapshot, target, created, selected, restored, e, warnings, start, algorithm);
         } catch (RuntimeException e) {
             if (created) {
                 dropCreated(target, e);
@@ -155,7 +157,7 @@ public final class PostgresLogicalTarget implements RestoreTarget {
         } finally {
             deleteSpool(archive);
         }
-        List<PostgresRestoreReport.TableResult> results = validate(target, selected);
+        List<PostgresRestoreReport.TableResult> results = validate(target, selected, algorithm);
         return new PostgresRestoreReport(snapshot.id().hex(), request.database(), target, request.schemaOnly(), created,
             results, warnings, Duration.between(start, Instant.now()));
     }
@@ -179,7 +181,7 @@ public final class PostgresLogicalTarget implements RestoreTarget {
      */
     private PostgresRestoreException failedReport(Snapshot snapshot, String target, boolean created,
             List<PostgresManifest.TableStats> selected, List<PostgresManifest.TableStats> restored, RunFailed failure,
-            List<String> warnings, Instant start) {
+            List<String> warnings, Instant start, String algorithm) {
         List<PostgresRestoreReport.TableResult> results = new ArrayList<>();
         List<PostgresManifest.TableStats> toValidate = new ArrayList<>();
         if (!created) {
@@ -192,7 +194,7 @@ public final class PostgresLogicalTarget implements RestoreTarget {
         List<String> notes = new ArrayList<>(warnings);
         if (!toValidate.isEmpty()) {
             try {
-                List<PostgresRestoreReport.TableResult> found = validate(target, toValidate);
+                List<PostgresRestoreReport.TableResult> found = validate(target, toValidate, algorithm);
                 for (int i = 0; i < toValidate.size(); i++) {
                     validated.add(toValidate.get(i));
                     results.add(found.get(i));
@@ -483,7 +485,17 @@ public final class PostgresLogicalTarget implements RestoreTarget {
         }
     }
 
-    private List<PostgresRestoreReport.TableResult> validate(String target, List<PostgresManifest.TableStats> selected) {
+    /** Refuses, before anything is written, checksums this version cannot recompute. */
+    private static void checkAlgorithm(String algorithm) {
+        if (!PgChecksums.ALGORITHM.equals(algorithm) && !PgCopyLineHasher.ALGORITHM.equals(algorithm)) {
+            throw new EngineException("the backup's table checksums use algorithm '" + algorithm + "', which this "
+                + "version of Lifeboat cannot validate (it knows " + PgCopyLineHasher.ALGORITHM + " and "
+                + PgChecksums.ALGORITHM + "); use a newer Lifeboat");
+        }
+    }
+
+    private List<PostgresRestoreReport.TableResult> validate(String target, List<PostgresManifest.TableStats> selected,
+            String algorithm) {
         List<PostgresRestoreReport.TableResult> out = new ArrayList<>();
         try (Connection c = conn.open(target)) {
             PgChecksums.fixSession(c);
@@ -493,7 +505,9 @@ public final class PostgresLogicalTarget implements RestoreTarget {
                         PostgresRestoreReport.Status.MISSING));
                     continue;
                 }
-                PostgresManifest.TableStats found = PgChecksums.of(c, t.schema(), t.table());
+                PostgresManifest.TableStats found = PgCopyLineHasher.ALGORITHM.equals(algorithm)
+                    ? PgChecksums.ofCopy(c, t.schema(), t.table(), t.copyColumns())
+                    : PgChecksums.of(c, t.schema(), t.table());
                 long expectedRows = request.schemaOnly() ? 0 : t.rows();
                 String expectedSum = request.schemaOnly() ? "0" : t.checksum();
                 PostgresRestoreReport.Status status = found.rows() == expectedRows && found.checksum().equals(expectedSum)

@@ -10,20 +10,26 @@ import java.util.Optional;
 /**
  * The {@code manifest.json} node of a {@code postgres-logical} snapshot: what was dumped, by which
  * tool from which server, and per table the row count and checksum taken in the dump's snapshot
- * (see {@link PgChecksums}). Holds no connection secrets.
+ * (see {@link PgCopyLineHasher} and {@link PgChecksums}). Holds no connection secrets.
+ *
+ * <p>Versions: 2 adds {@code Database.checksumAlgorithm} and {@code TableStats.copyColumns}; a
+ * version 1 manifest has neither and its checksums are all {@code sum-md5-64}. Both are read.
  *
  * @param version manifest format version ({@value #VERSION})
  * @param serverVersion {@code server_version} of the dumped server
  * @param serverVersionNum {@code server_version_num}
  * @param pgDumpVersion the {@code pg_dump --version} line
  * @param pgDumpMajor its major version (pg_restore must be at least this)
- * @param checksumAlgorithm how table checksums were computed
+ * @param checksumAlgorithm how table checksums were computed, unless a database says otherwise:
+ *     {@code copy-sum-sha256-64} ({@link PgCopyLineHasher}) or {@code sum-md5-64} ({@link PgChecksums})
  * @param globals true if {@code globals.sql} holds {@code pg_dumpall --globals-only}
  * @param databases one entry per dumped database
  */
 public record PostgresManifest(int version, String serverVersion, int serverVersionNum, String pgDumpVersion,
         int pgDumpMajor, String checksumAlgorithm, boolean globals, List<Database> databases) {
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    /** The oldest version still read: 1 lacks per-database algorithms and COPY column lists. */
+    public static final int MIN_VERSION = 1;
     public static final String NODE = "manifest.json";
     public static final String GLOBALS_NODE = "globals.sql";
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -38,10 +44,25 @@ public record PostgresManifest(int version, String serverVersion, int serverVers
      * @param dump the tree node holding its {@code pg_dump -Fc} archive
      * @param dumpBytes the archive's length
      * @param tables per-table statistics, ordered by schema and name
+     * @param checksumAlgorithm the algorithm of this database's checksums when it differs from the
+     *     manifest's (the SQL fallback when its archive could not be scanned); null otherwise
      */
-    public record Database(String name, String dump, long dumpBytes, List<TableStats> tables) {
+    public record Database(String name, String dump, long dumpBytes, List<TableStats> tables, String checksumAlgorithm) {
         public Database {
             tables = tables == null ? List.of() : List.copyOf(tables);
+        }
+
+        /** A database whose checksums use the manifest's algorithm. */
+        public Database(String name, String dump, long dumpBytes, List<TableStats> tables) {
+            this(name, dump, dumpBytes, tables, null);
+        }
+
+        /** The algorithm of this database's checksums: its own if set, else the manifest's. */
+        public String algorithm(PostgresManifest manifest) {
+            if (checksumAlgorithm != null) {
+                return checksumAlgorithm;
+            }
+            return manifest.checksumAlgorithm() != null ? manifest.checksumAlgorithm() : PgChecksums.ALGORITHM;
         }
 
         public Optional<TableStats> table(String schema, String table) {
@@ -52,10 +73,19 @@ public record PostgresManifest(int version, String serverVersion, int serverVers
     /**
      * A table's row count and checksum, and the names of the objects that belong to it, so that a
      * single-table restore can bring them back too.
+     *
+     * @param copyColumns for {@code copy-sum-sha256-64}: the column list of pg_dump's COPY statement as
+     *     written there (quoted identifiers, comma separated), which the restore-side check copies out
+     *     in the same order; null otherwise
      */
-    public record TableStats(String schema, String table, long rows, String checksum, Dependents dependents) {
+    public record TableStats(String schema, String table, long rows, String checksum, Dependents dependents,
+            String copyColumns) {
         public TableStats {
             dependents = dependents == null ? Dependents.NONE : dependents;
+        }
+
+        public TableStats(String schema, String table, long rows, String checksum, Dependents dependents) {
+            this(schema, table, rows, checksum, dependents, null);
         }
 
         public String qualified() {
@@ -111,7 +141,7 @@ public record PostgresManifest(int version, String serverVersion, int serverVers
         } catch (IOException | RuntimeException e) {
             throw new CorruptObjectException("postgres manifest.json is malformed");
         }
-        if (m == null || m.version() != VERSION) {
+        if (m == null || m.version() < MIN_VERSION || m.version() > VERSION) {
             throw new CorruptObjectException("postgres manifest.json has an unsupported version");
         }
         return m;

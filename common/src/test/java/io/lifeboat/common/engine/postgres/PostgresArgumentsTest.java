@@ -159,10 +159,24 @@ class PostgresArgumentsTest {
                         List.of(new PostgresManifest.ForeignKey("fk", "public", "u")), List.of("trg"), List.of("id"),
                         List.of("t_id_seq")))))));
         assertThat(PostgresManifest.decode(m.encode())).isEqualTo(m);
-        for (String bad : List.of("", "{", "[]", "{\"version\":2}", "{\"version\":\"x\"}", "null")) {
+        for (String bad : List.of("", "{", "[]", "{\"version\":3}", "{\"version\":0}", "{\"version\":\"x\"}", "null")) {
             assertThatThrownBy(() -> PostgresManifest.decode(bad.getBytes(StandardCharsets.UTF_8)))
                 .as(bad).isInstanceOf(CorruptObjectException.class);
         }
+        // Version 1 manifests (before copy-sum-sha256-64) still read, and their checksums are sum-md5-64.
+        PostgresManifest v1 = PostgresManifest.decode(("{\"version\":1,\"checksumAlgorithm\":\"sum-md5-64\","
+            + "\"databases\":[{\"name\":\"shop\",\"dump\":\"shop.dump\",\"dumpBytes\":10,\"tables\":[{\"schema\":\"public\","
+            + "\"table\":\"t\",\"rows\":3,\"checksum\":\"-12345\"}]}]}").getBytes(StandardCharsets.UTF_8));
+        assertThat(v1.database("shop").orElseThrow().algorithm(v1)).isEqualTo("sum-md5-64");
+        assertThat(v1.database("shop").orElseThrow().table("public", "t").orElseThrow().copyColumns()).isNull();
+        PostgresManifest v2 = new PostgresManifest(2, "15.2", 150002, "pg_dump (PostgreSQL) 15.2", 15,
+            "copy-sum-sha256-64", false, List.of(new PostgresManifest.Database("a", "a.dump", 1, List.of(
+                new PostgresManifest.TableStats("public", "t", 1, "42", null, "id, \"Body\"")), null),
+                new PostgresManifest.Database("b", "b.dump", 1, List.of(), "sum-md5-64")));
+        PostgresManifest back = PostgresManifest.decode(v2.encode());
+        assertThat(back).isEqualTo(v2);
+        assertThat(back.database("a").orElseThrow().algorithm(back)).isEqualTo("copy-sum-sha256-64");
+        assertThat(back.database("b").orElseThrow().algorithm(back)).isEqualTo("sum-md5-64");
         byte[] truncated = java.util.Arrays.copyOf(m.encode(), m.encode().length / 2);
         assertThatThrownBy(() -> PostgresManifest.decode(truncated)).isInstanceOf(CorruptObjectException.class);
     }

@@ -105,6 +105,135 @@ class PostgresLogicalIT {
     }
 
     @Test
+    void checksumsTakenFromTheDumpStreamEqualThoseOfTheRestoredTablesForRandomData() throws Exception {
+        java.util.Random rnd = new java.util.Random(20261123);
+        String db = createDatabase();
+        StringBuilder ddl = new StringBuilder("create schema \"odd Schema\";");
+        String[] types = {"text", "bytea", "numeric", "timestamptz", "int[]", "text[]", "json", "jsonb", "double precision",
+            "interval", "date", "boolean"};
+        for (int t = 0; t < 6; t++) {
+            String name = (t % 2 == 0 ? "public." : "\"odd Schema\".") + (t == 5 ? "\"t.5 (x\"" : "\"t " + t + "\"");
+            ddl.append("create table ").append(name).append("(id int");
+            List<String> cols = new ArrayList<>();
+            for (int c = 0; c < 1 + rnd.nextInt(5); c++) {
+                String type = types[rnd.nextInt(types.length)];
+                cols.add(type);
+                ddl.append(", c").append(c).append(' ').append(type);
+            }
+            ddl.append(");");
+            if (t == 3) {
+                // A dropped column and a generated one: pg_dump's COPY lists neither.
+                ddl.append("alter table ").append(name).append(" add column gone int, add column g int generated always as "
+                    + "(id * 2) stored; alter table ").append(name).append(" drop column gone;");
+            }
+            int rows = t == 0 ? 1 + rnd.nextInt(40) : rnd.nextInt(40);
+            for (int r = 0; r < rows; r++) {
+                ddl.append("insert into ").append(name).append(" values (").append(r);
+                for (String type : cols) {
+                    ddl.append(", ").append(rnd.nextInt(5) == 0 ? "null" : randomValue(type, rnd));
+                }
+                ddl.append(");");
+            }
+        }
+        sql(db, ddl.toString());
+        Snapshot s = source(List.of(db), false).backup(repo, options(), ProgressListener.NONE).snapshot();
+        PostgresManifest m = PostgresLogicalTarget.manifest(repo, s);
+        assertThat(m.version()).isEqualTo(2);
+        assertThat(m.database(db).orElseThrow().algorithm(m)).isEqualTo("copy-sum-sha256-64");
+        assertThat(m.database(db).orElseThrow().tables()).hasSize(6).allSatisfy(t -> assertThat(t.copyColumns()).isNotNull());
+
+        String copy = newName();
+        PostgresRestoreReport report = target(new PostgresRestoreRequest(db, copy, null, null, false, false, true, false))
+            .restoreDatabase(repo, s, ProgressListener.NONE);
+        assertThat(report.tables()).hasSize(6).allMatch(t -> t.status() == PostgresRestoreReport.Status.PASS);
+        // And the source itself, read back the restore's way, gives what the stream gave.
+        try (Connection c = open(db)) {
+            PgChecksums.fixSession(c);
+            for (PostgresManifest.TableStats t : m.database(db).orElseThrow().tables()) {
+                PostgresManifest.TableStats again = PgChecksums.ofCopy(c, t.schema(), t.table(), t.copyColumns());
+                assertThat(again.rows()).as(t.qualified()).isEqualTo(t.rows());
+                assertThat(again.checksum()).as(t.qualified()).isEqualTo(t.checksum());
+            }
+        }
+        // A changed row changes the checksum.
+        sql(copy, "update \"t 0\" set id = id + 1000 where id = (select min(id) from \"t 0\")");
+        PostgresManifest.TableStats t0 = m.database(db).orElseThrow().table("public", "t 0").orElseThrow();
+        try (Connection c = open(copy)) {
+            PgChecksums.fixSession(c);
+            PostgresManifest.TableStats changed = PgChecksums.ofCopy(c, "public", "t 0", t0.copyColumns());
+            assertThat(changed.rows()).isEqualTo(t0.rows());
+            assertThat(changed.checksum()).isNotEqualTo(t0.checksum());
+        }
+    }
+
+    @Test
+    void anArchiveThatCannotBeScannedFallsBackToTheSqlChecksumWithAWarningAndStillValidates(@TempDir Path bin)
+            throws Exception {
+        String db = shopDatabase();
+        // A pg_dump whose archive is compressed: the dump is fine, the scanner cannot read it.
+        Path fake = bin.resolve("pg_dump");
+        Files.writeString(fake, "#!/bin/sh\nexec '" + infra.pgBinDir().resolve("pg_dump") + "' \"$@\" -Z1\n");
+        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwx------"));
+
+        BackupResult r = new PostgresLogicalSource(conn, new PgTools(bin), List.of(db), false, false, chunker())
+            .backup(repo, options(), ProgressListener.NONE);
+
+        assertThat(r.summary().warnings()).singleElement().asString()
+            .contains("database '" + db + "': the archive could not be scanned (archive is compressed")
+            .contains("checksummed with SQL (sum-md5-64)");
+        PostgresManifest m = PostgresLogicalTarget.manifest(repo, r.snapshot());
+        assertThat(m.checksumAlgorithm()).isEqualTo("copy-sum-sha256-64");
+        assertThat(m.database(db).orElseThrow().algorithm(m)).isEqualTo("sum-md5-64");
+        assertThat(m.database(db).orElseThrow().table("shop", "orders").orElseThrow().rows()).isEqualTo(500);
+        PostgresRestoreReport report = target(new PostgresRestoreRequest(db, newName(), null, null, false, false, true,
+            false)).restoreDatabase(repo, r.snapshot(), ProgressListener.NONE);
+        assertThat(report.tables()).hasSize(3).allMatch(t -> t.status() == PostgresRestoreReport.Status.PASS);
+    }
+
+    @Test
+    void aDatabaseThatIsNotUtf8UsesTheSqlChecksumWithoutAWarning() throws Exception {
+        String db = newName();
+        sql(infra.pgDatabase(), "create database " + db + " encoding 'LATIN1' template template0 lc_collate 'C' lc_ctype 'C'");
+        sql(db, "create table t(id int, body text); insert into t values (1, 'cafe'), (2, null)");
+
+        BackupResult r = source(List.of(db), false).backup(repo, options(), ProgressListener.NONE);
+
+        assertThat(r.summary().warnings()).isEmpty();
+        PostgresManifest m = PostgresLogicalTarget.manifest(repo, r.snapshot());
+        assertThat(m.database(db).orElseThrow().algorithm(m)).isEqualTo("sum-md5-64");
+        PostgresRestoreReport report = target(new PostgresRestoreRequest(db, newName(), null, null, false, false, true,
+            false)).restoreDatabase(repo, r.snapshot(), ProgressListener.NONE);
+        assertThat(report.tables()).singleElement().matches(t -> t.status() == PostgresRestoreReport.Status.PASS);
+    }
+
+    private static String randomValue(String type, java.util.Random rnd) {
+        return switch (type) {
+            case "text" -> "E'" + randomText(rnd) + "'";
+            case "bytea" -> "decode('" + HexFormat.of().formatHex(new byte[] {(byte) rnd.nextInt(), 0, '\\', '\n'})
+                + "', 'hex')";
+            case "numeric" -> rnd.nextInt() + "." + rnd.nextInt(1000);
+            case "timestamptz" -> "timestamptz '2024-03-10 01:30:00+05' + " + rnd.nextInt(100000) + " * interval '1 min'";
+            case "int[]" -> "array[" + rnd.nextInt() + ", null, 3]";
+            case "text[]" -> "array[E'" + randomText(rnd) + "', 'b c', null]";
+            case "json", "jsonb" -> "'{\"k\": \"" + "tab\\there" + "\", \"n\": " + rnd.nextInt() + "}'";
+            case "double precision" -> Double.toString(rnd.nextDouble() * 1e10);
+            case "interval" -> "interval '" + rnd.nextInt(1000) + " days 03:04:05.678'";
+            case "date" -> "date '2024-01-01' + " + rnd.nextInt(1000);
+            case "boolean" -> rnd.nextBoolean() ? "true" : "false";
+            default -> throw new IllegalArgumentException(type);
+        };
+    }
+
+    private static String randomText(java.util.Random rnd) {
+        String[] parts = {"a", "\\t", "\\n", "\\\\", "\\r", "é", "\\.", "''", "\"", " ", "{", ","};
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < rnd.nextInt(12); i++) {
+            b.append(parts[rnd.nextInt(parts.length)]);
+        }
+        return b.toString();
+    }
+
+    @Test
     void oneTableRestoresIntoAnotherDatabaseAndAnExistingTableIsNeverDroppedWithoutClean() throws Exception {
         String db = shopDatabase();
         Snapshot s = source(List.of(db), false).backup(repo, options(), ProgressListener.NONE).snapshot();
