@@ -83,6 +83,9 @@ final class RestorePitrCommand extends RepoCommand {
         root.out.printf("amcheck:     %s%n", r.amcheck() == null ? "skipped" : r.amcheck());
         root.out.printf("Running:     %s on port %d%n", r.dataDir(), r.port());
         root.out.printf("RTO:         %.1f s from the command's start to accepting writes%n", r.rtoSeconds());
+        StringBuilder phases = new StringBuilder();
+        r.phases().forEach((k, v) -> phases.append(phases.isEmpty() ? "" : ", ").append(k).append(String.format(" %.1f", v)));
+        root.out.printf("Phases (s):  %s%n", phases);
     }
 
     static Map<String, Object> toMap(PointInTimeRestore.Report r) {
@@ -100,6 +103,7 @@ final class RestorePitrCommand extends RepoCommand {
         m.put("timeline", r.timeline());
         m.put("amcheck", r.amcheck());
         m.put("rto_seconds", r.rtoSeconds());
+        m.put("phases_seconds", r.phases());
         return m;
     }
 }
