@@ -97,7 +97,8 @@ public final class PointInTimeRestore {
      * @param amcheck pg_amcheck's verdict: null when skipped, else "ok" or its last lines
      * @param rtoSeconds seconds from the command's start to the cluster accepting writes
      * @param phases where those seconds went, in order: phase name to seconds ({@code start} is the process's
-     *     start up to the restore, JVM and repository opening included; {@code amcheck} follows the RTO)
+     *     start up to the restore, JVM and repository opening included; {@code prove} and {@code amcheck}
+     *     follow the RTO)
      */
     public record Report(String snapshot, Instant baseBackupFinished, Path dataDir, int port, String target, boolean reached,
             String stopLine, String redoDoneAt, String lastTransactionTime, String archiveEnd, int timeline, String amcheck,
@@ -150,11 +151,15 @@ public final class PointInTimeRestore {
         PgServer server = new PgServer(tools, dir, req.osUser(), req.serverEnv());
         server.chown(dir);
         phases.end("choose");
+        WalArchive archive = WalArchive.open(repo, req.cluster(), base.segmentSize());
+        // What the archive holds when the restore starts is the end "latest" must reach; listing it meanwhile keeps
+        // the listing off the time to accepting writes.
+        java.util.concurrent.CompletableFuture<List<WalSegmentRef>> heldAtStart =
+            java.util.concurrent.CompletableFuture.supplyAsync(archive::list, daemonExecutor("lifeboat-restore-list"));
         extract(repo, base, server);
         phases.end("extract");
         boolean synced = syncfs(dir);
         phases.end("sync");
-        WalArchive archive = WalArchive.open(repo, req.cluster(), base.segmentSize());
         PgConnection conn = new PgConnection("127.0.0.1", req.port(), login.user(), "postgres", passwordOf(login));
         double rto;
         // The running restore serves the WAL (no JVM per file); afterwards the script falls back to wal-fetch.
@@ -174,15 +179,15 @@ public final class PointInTimeRestore {
         String lastTx = find(LAST_TX, log, 1);
         String tli = find(NEW_TLI, log, 1);
         String archiveEnd = null;
-        List<WalSegmentRef> held = archive.list();
+        List<WalSegmentRef> held = join(heldAtStart);
         if (!held.isEmpty()) {
             archiveEnd = held.stream().max((a, b) -> Long.compare(WalNames.segmentNumber(a.segment(), base.segmentSize()),
                 WalNames.segmentNumber(b.segment(), base.segmentSize()))).map(WalSegmentRef::fileName).orElse(null);
         }
         boolean reached = reached(req.target(), stop, redo, lastTx, archiveEnd, base.segmentSize());
+        phases.end("prove");
         String amcheck = null;
         if (req.amcheck()) {
-            phases.end("prove");
             amcheck = amcheck(conn);
             phases.end("amcheck");
         }
@@ -192,6 +197,22 @@ public final class PointInTimeRestore {
         return new Report(base.snapshot().id().hex(), base.finished(), dir, req.port(), req.target().describe(), reached,
             stop == null ? null : stop.strip(), redo, lastTx == null ? null : lastTx.strip(), archiveEnd,
             tli == null ? base.timeline() : Integer.parseInt(tli), amcheck, rto, phases.seconds());
+    }
+
+    private static java.util.concurrent.Executor daemonExecutor(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            t.start();
+        };
+    }
+
+    private static <T> T join(java.util.concurrent.CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new EngineException(e.getCause().getMessage(), e.getCause());
+        }
     }
 
     /** Seconds per phase, each from the end of the one before. */
