@@ -49,7 +49,7 @@ final class RestorePitrCommand extends RepoCommand {
         String cluster = wal.cluster(root.env);
         PgConnection login = pg.connection(root.env);
         PointInTimeRestore.Report r = new PointInTimeRestore(pg.tools(), login)
-            .restore(repo, pitr.request(root, cluster, dataDir, listen, !noAmcheck, stopAfter), started);
+            .restore(repo, pitr.request(root, cluster, dataDir, listen, !noAmcheck, stopAfter), started, startPhases(started));
         journal(repo, "restore-pitr", List.of(r.snapshot()), Map.of("cluster", cluster, "target", r.target(),
             "reached", Boolean.toString(r.reached()), "rto_seconds", Double.toString(r.rtoSeconds())));
         print(root, r);
@@ -63,6 +63,16 @@ final class RestorePitrCommand extends RepoCommand {
             return ExitCodes.FAILURE;
         }
         return ExitCodes.OK;
+    }
+
+    /** jvm: process start (launcher included) to the command; open: reading the key slot (scrypt) and the repository. */
+    private Map<String, Instant> startPhases(Instant started) {
+        Map<String, Instant> m = new LinkedHashMap<>();
+        if (commandBegan != null && repositoryOpened != null && !commandBegan.isBefore(started)) {
+            m.put("jvm", commandBegan);
+            m.put("open", repositoryOpened);
+        }
+        return m;
     }
 
     static void print(LifeboatCli root, PointInTimeRestore.Report r) {

@@ -96,9 +96,9 @@ public final class PointInTimeRestore {
      * @param timeline the timeline the promoted cluster runs on
      * @param amcheck pg_amcheck's verdict: null when skipped, else "ok" or its last lines
      * @param rtoSeconds seconds from the command's start to the cluster accepting writes
-     * @param phases where those seconds went, in order: phase name to seconds ({@code start} is the process's
-     *     start up to the restore, JVM and repository opening included; {@code prove} and {@code amcheck}
-     *     follow the RTO)
+     * @param phases where those seconds went, in order: phase name to seconds (the command's own phases, such
+     *     as {@code jvm} and {@code open}, then {@code start}: the rest up to the restore; {@code prove} and
+     *     {@code amcheck} follow the RTO)
      */
     public record Report(String snapshot, Instant baseBackupFinished, Path dataDir, int port, String target, boolean reached,
             String stopLine, String redoDoneAt, String lastTransactionTime, String archiveEnd, int timeline, String amcheck,
@@ -143,7 +143,16 @@ public final class PointInTimeRestore {
     }
 
     public Report restore(Repository repo, Request req, Instant commandStarted) {
+        return restore(repo, req, commandStarted, Map.of());
+    }
+
+    /**
+     * One restore, with what happened before it in the command: {@code before} maps phase names to the
+     * instants they ended, in order (e.g. {@code jvm}, {@code open}); the rest up to this call is {@code start}.
+     */
+    public Report restore(Repository repo, Request req, Instant commandStarted, Map<String, Instant> before) {
         Phases phases = new Phases(commandStarted);
+        before.forEach(phases::endAt);
         phases.end("start");
         BaseBackupInfo base = choose(repo, req.cluster(), req.snapshot(), req.target());
         Path dir = req.dataDir().toAbsolutePath().normalize();
@@ -225,9 +234,12 @@ public final class PointInTimeRestore {
         }
 
         void end(String name) {
-            Instant now = Instant.now();
-            seconds.put(name, Duration.between(last, now).toMillis() / 1000.0);
-            last = now;
+            endAt(name, Instant.now());
+        }
+
+        void endAt(String name, Instant at) {
+            seconds.put(name, Duration.between(last, at).toMillis() / 1000.0);
+            last = at;
         }
 
         Map<String, Double> seconds() {
