@@ -120,7 +120,7 @@ public final class LifeboatCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        processStarted = ProcessHandle.current().info().startInstant().orElse(java.time.Instant.now());
+        processStarted = ProcessStart.now();
         // The AWS SDK logs through SLF4J; the CLI ships no binding, and SLF4J's notice about that
         // would break the one-line error contract on standard error.
         if (System.getProperty("slf4j.internal.verbosity") == null) {

@@ -17,8 +17,13 @@ abstract class RepoCommand implements Callable<Integer> {
     /** The credentials the repository was opened with, while {@link #run} runs. */
     KeyCredentials credentials;
 
+    /** When the command line was parsed and the command began, and when the repository was open (for RTO phases). */
+    Instant commandBegan;
+    Instant repositoryOpened;
+
     @Override
     public final Integer call() throws Exception {
+        commandBegan = Instant.now();
         checkArguments();
         CliSettings s = root.settings();
         RepositoryLocation location = s.location();
@@ -28,6 +33,7 @@ abstract class RepoCommand implements Callable<Integer> {
                 java.util.Arrays.fill(c.passphrase(), '\0');
             }
             credentials = c;
+            repositoryOpened = Instant.now();
             return run(repo);
         } finally {
             credentials = null;

@@ -48,7 +48,7 @@ final class RestorePitrCommand extends RepoCommand {
         String cluster = wal.cluster(root.env);
         PgConnection login = pg.connection(root.env);
         PointInTimeRestore.Report r = new PointInTimeRestore(pg.tools(), login)
-            .restore(repo, pitr.request(root, cluster, dataDir, listen, !noAmcheck, stopAfter), started);
+            .restore(repo, pitr.request(root, cluster, dataDir, listen, !noAmcheck, stopAfter), started, startPhases(started));
         journal(repo, "restore-pitr", List.of(r.snapshot()), Map.of("cluster", cluster, "target", r.target(),
             "reached", Boolean.toString(r.reached()), "rto_seconds", Double.toString(r.rtoSeconds())));
         print(root, r);
@@ -62,6 +62,16 @@ final class RestorePitrCommand extends RepoCommand {
             return ExitCodes.FAILURE;
         }
         return ExitCodes.OK;
+    }
+
+    /** jvm: process start (launcher included) to the command; open: reading the key slot (scrypt) and the repository. */
+    private Map<String, Instant> startPhases(Instant started) {
+        Map<String, Instant> m = new LinkedHashMap<>();
+        if (commandBegan != null && repositoryOpened != null && !commandBegan.isBefore(started)) {
+            m.put("jvm", commandBegan);
+            m.put("open", repositoryOpened);
+        }
+        return m;
     }
 
     static void print(LifeboatCli root, PointInTimeRestore.Report r) {
@@ -82,6 +92,9 @@ final class RestorePitrCommand extends RepoCommand {
         root.out.printf("amcheck:     %s%n", r.amcheck() == null ? "skipped" : r.amcheck());
         root.out.printf("Running:     %s on port %d%n", r.dataDir(), r.port());
         root.out.printf("RTO:         %.1f s from the command's start to accepting writes%n", r.rtoSeconds());
+        StringBuilder phases = new StringBuilder();
+        r.phases().forEach((k, v) -> phases.append(phases.isEmpty() ? "" : ", ").append(k).append(String.format(" %.1f", v)));
+        root.out.printf("Phases (s):  %s%n", phases);
     }
 
     static Map<String, Object> toMap(PointInTimeRestore.Report r) {
@@ -99,6 +112,7 @@ final class RestorePitrCommand extends RepoCommand {
         m.put("timeline", r.timeline());
         m.put("amcheck", r.amcheck());
         m.put("rto_seconds", r.rtoSeconds());
+        m.put("phases_seconds", r.phases());
         return m;
     }
 }

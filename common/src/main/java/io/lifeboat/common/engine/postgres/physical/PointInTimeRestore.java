@@ -96,10 +96,13 @@ public final class PointInTimeRestore {
      * @param timeline the timeline the promoted cluster runs on
      * @param amcheck pg_amcheck's verdict: null when skipped, else "ok" or its last lines
      * @param rtoSeconds seconds from the command's start to the cluster accepting writes
+     * @param phases where those seconds went, in order: phase name to seconds (the command's own phases, such
+     *     as {@code jvm} and {@code open}, then {@code start}: the rest up to the restore; {@code prove} and
+     *     {@code amcheck} follow the RTO)
      */
     public record Report(String snapshot, Instant baseBackupFinished, Path dataDir, int port, String target, boolean reached,
             String stopLine, String redoDoneAt, String lastTransactionTime, String archiveEnd, int timeline, String amcheck,
-            double rtoSeconds) {
+            double rtoSeconds, Map<String, Double> phases) {
         public boolean amcheckOk() {
             return amcheck == null || "ok".equals(amcheck);
         }
@@ -140,21 +143,43 @@ public final class PointInTimeRestore {
     }
 
     public Report restore(Repository repo, Request req, Instant commandStarted) {
+        return restore(repo, req, commandStarted, Map.of());
+    }
+
+    /**
+     * One restore, with what happened before it in the command: {@code before} maps phase names to the
+     * instants they ended, in order (e.g. {@code jvm}, {@code open}); the rest up to this call is {@code start}.
+     */
+    public Report restore(Repository repo, Request req, Instant commandStarted, Map<String, Instant> before) {
+        Phases phases = new Phases(commandStarted);
+        before.forEach(phases::endAt);
+        phases.end("start");
         BaseBackupInfo base = choose(repo, req.cluster(), req.snapshot(), req.target());
         Path dir = req.dataDir().toAbsolutePath().normalize();
         prepareDirectory(dir);
         PgServer server = new PgServer(tools, dir, req.osUser(), req.serverEnv());
         server.chown(dir);
-        extract(repo, base, server);
+        phases.end("choose");
         WalArchive archive = WalArchive.open(repo, req.cluster(), base.segmentSize());
+        // What the archive holds when the restore starts is the end "latest" must reach; listing it meanwhile keeps
+        // the listing off the time to accepting writes.
+        java.util.concurrent.CompletableFuture<List<WalSegmentRef>> heldAtStart =
+            java.util.concurrent.CompletableFuture.supplyAsync(archive::list, daemonExecutor("lifeboat-restore-list"));
+        extract(repo, base, server);
+        phases.end("extract");
+        boolean synced = syncfs(dir);
+        phases.end("sync");
         PgConnection conn = new PgConnection("127.0.0.1", req.port(), login.user(), "postgres", passwordOf(login));
         double rto;
         // The running restore serves the WAL (no JVM per file); afterwards the script falls back to wal-fetch.
         String fallback = req.restoreCommand().replace("%f", "\"$1\"").replace("%p", "\"$2\"");
         try (WalSpoolServer spool = WalSpoolServer.start(archive, dir, fallback, req.osUser())) {
-            configure(server, base, req, spool.restoreCommand());
+            configure(server, base, req, spool.restoreCommand(), synced && majorVersion(dir) >= 14);
+            phases.end("configure");
             server.start(req.timeout());
+            phases.end("server-start");
             awaitPromotion(server, conn, req.timeout());
+            phases.end("recovery");
             rto = Duration.between(commandStarted, Instant.now()).toMillis() / 1000.0;
         }
         String log = server.log();
@@ -163,19 +188,63 @@ public final class PointInTimeRestore {
         String lastTx = find(LAST_TX, log, 1);
         String tli = find(NEW_TLI, log, 1);
         String archiveEnd = null;
-        List<WalSegmentRef> held = archive.list();
+        List<WalSegmentRef> held = join(heldAtStart);
         if (!held.isEmpty()) {
             archiveEnd = held.stream().max((a, b) -> Long.compare(WalNames.segmentNumber(a.segment(), base.segmentSize()),
                 WalNames.segmentNumber(b.segment(), base.segmentSize()))).map(WalSegmentRef::fileName).orElse(null);
         }
         boolean reached = reached(req.target(), stop, redo, lastTx, archiveEnd, base.segmentSize());
-        String amcheck = req.amcheck() ? amcheck(conn) : null;
+        phases.end("prove");
+        String amcheck = null;
+        if (req.amcheck()) {
+            amcheck = amcheck(conn);
+            phases.end("amcheck");
+        }
         if (req.stopAfter()) {
             server.stop();
         }
         return new Report(base.snapshot().id().hex(), base.finished(), dir, req.port(), req.target().describe(), reached,
             stop == null ? null : stop.strip(), redo, lastTx == null ? null : lastTx.strip(), archiveEnd,
-            tli == null ? base.timeline() : Integer.parseInt(tli), amcheck, rto);
+            tli == null ? base.timeline() : Integer.parseInt(tli), amcheck, rto, phases.seconds());
+    }
+
+    private static java.util.concurrent.Executor daemonExecutor(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            t.start();
+        };
+    }
+
+    private static <T> T join(java.util.concurrent.CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new EngineException(e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /** Seconds per phase, each from the end of the one before. */
+    private static final class Phases {
+        private final Map<String, Double> seconds = new java.util.LinkedHashMap<>();
+        private Instant last;
+
+        Phases(Instant start) {
+            this.last = start;
+        }
+
+        void end(String name) {
+            endAt(name, Instant.now());
+        }
+
+        void endAt(String name, Instant at) {
+            seconds.put(name, Duration.between(last, at).toMillis() / 1000.0);
+            last = at;
+        }
+
+        Map<String, Double> seconds() {
+            return java.util.Collections.unmodifiableMap(seconds);
+        }
     }
 
     static boolean reached(RecoveryTarget target, String stop, String redo, String lastTx, String archiveEnd, long segmentSize) {
@@ -269,7 +338,30 @@ public final class PointInTimeRestore {
         }
     }
 
-    private void configure(PgServer server, BaseBackupInfo base, Request req, String restoreCommand) {
+    /**
+     * Flushes the extracted directory with one {@code syncfs(2)} ({@code sync -f}, coreutils 8.24+) instead of
+     * the fsync per file PostgreSQL otherwise does at start: a base backup has over a thousand files, and a
+     * fsync of each costs milliseconds even when nothing is dirty. False when {@code sync -f} failed, so the
+     * server keeps its own per-file pass.
+     */
+    static boolean syncfs(Path dir) {
+        try {
+            return ChildProcess.readStdout(List.of("sync", "-f", dir.toString()), Map.of(), in -> in.readAllBytes()).ok();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The major version in the data directory's {@code PG_VERSION}, or 0 when unreadable. */
+    static int majorVersion(Path dir) {
+        try {
+            return Integer.parseInt(Files.readString(dir.resolve("PG_VERSION"), StandardCharsets.US_ASCII).strip());
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private void configure(PgServer server, BaseBackupInfo base, Request req, String restoreCommand, boolean synced) {
         Path dir = server.dataDir();
         StringBuilder conf = new StringBuilder("\n# Added by lifeboat restore-pitr at " + Instant.now() + ": recovery of base backup "
             + base.snapshot().id().shortHex() + " of cluster " + req.cluster() + " to " + req.target().describe() + "\n");
@@ -284,6 +376,11 @@ public final class PointInTimeRestore {
         conf.append(setting("unix_socket_directories", dir.toString()));
         conf.append(setting("logging_collector", "off"));
         conf.append(setting("archive_mode", "off"));
+        if (synced) {
+            // The directory was just flushed with syncfs: the start-up sync of a crashed cluster (a base backup
+            // looks like one) then costs one syncfs per file system instead of a fsync per file.
+            conf.append(setting("recovery_init_sync_method", "syncfs"));
+        }
         try {
             Files.deleteIfExists(dir.resolve("standby.signal"));
             Path auto = dir.resolve("postgresql.auto.conf");
