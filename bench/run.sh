@@ -53,6 +53,8 @@ command -v restic >/dev/null || missing_pkgs+=(restic)
 command -v borg >/dev/null || missing_pkgs+=(borgbackup)
 command -v zstd >/dev/null || missing_pkgs+=(zstd)
 [[ -x /usr/bin/time ]] || missing_pkgs+=(time)
+# The PostgreSQL physical rows compare against pgBackRest (full runs only).
+[[ $MODE == full ]] && ! command -v pgbackrest >/dev/null && missing_pkgs+=(pgbackrest)
 if ((${#missing_pkgs[@]})); then
   sudo_cmd=()
   if [[ $(id -u) -ne 0 ]]; then
