@@ -63,7 +63,7 @@ step() {
   else
     results+=(FAIL)
     failed=1
-    printf '  \033[31mFAIL\033[0m %-22s %s (%ss, exit %s); last lines of %s:\n' "$name" "$detail" "$wall" "$rc" "$log"
+    printf '  \033[31mFAIL\033[0m %-22s %s (%ss, exit %s); the end of its log:\n' "$name" "$detail" "$wall" "$rc"
     tail -n 25 "$log" | sed 's/^/       | /'
   fi
   return "$rc"
@@ -76,7 +76,7 @@ summary() {
     printf '%-22s %-8s %7s  %s\n' "${names[i]}" "${results[i]}" "${walls[i]}" "${rtos[i]}"
   done
   if ((failed)); then
-    printf '\ndemo: \033[31mFAILED\033[0m after %ss (logs were in %s)\n' "$((SECONDS - t_start))" "$logs"
+    printf '\ndemo: \033[31mFAILED\033[0m after %ss\n' "$((SECONDS - t_start))"
   else
     printf '\ndemo: \033[32mPASSED\033[0m in %ss: every restore proven against what was recorded before the disaster\n' \
       "$((SECONDS - t_start))"
@@ -94,13 +94,13 @@ stop_cluster() { # $1: data directory; immediate stop if a server runs there
 
 s3_curl() { # curl signed with SigV4; the key pair reaches curl on its standard input, never its argv
   printf 'user = "%s:%s"\n' "$LIFEBOAT_S3_ACCESS_KEY" "$LIFEBOAT_S3_SECRET_KEY" |
-    curl -sS -f -m 30 -K - --aws-sigv4 "aws:amz:${LIFEBOAT_S3_REGION:-us-east-1}:s3" "$@"
+    curl -sS -f -m 30 -K - -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" --aws-sigv4 "aws:amz:${LIFEBOAT_S3_REGION:-us-east-1}:s3" "$@"
 }
 
 s3_delete_prefix() { # deletes every object under s3://$LIFEBOAT_S3_BUCKET/$1/
   local base=$LIFEBOAT_S3_ENDPOINT/$LIFEBOAT_S3_BUCKET key n=0
   while :; do
-    mapfile -t keys < <(s3_curl "$base?list-type=2&max-keys=1000&prefix=$1/" |
+    mapfile -t keys < <(s3_curl "$base?list-type=2&max-keys=1000&prefix=$1%2F" |
       python3 -c 'import sys, xml.etree.ElementTree as E
 for k in E.parse(sys.stdin).getroot().iter():
     if k.tag.endswith("}Key") or k.tag == "Key": print(k.text)')
@@ -128,8 +128,13 @@ cleanup() {
     dev/infra.sh down "${started[@]}" >/dev/null 2>&1 || true
     echo "cleanup: stopped the servers this demo started: ${started[*]}"
   fi
-  rm -rf "$work"
   ((failed)) && rc=1
+  if ((failed)) || [[ -n ${LIFEBOAT_DEMO_KEEP_LOGS:-} ]]; then
+    local kept; kept=$(mktemp -d /tmp/lifeboat-demo-logs.XXXXXX)
+    cp -r "$logs"/. "$kept"/ 2>/dev/null && cp "$work"/pg/*.log "$kept"/ 2>/dev/null
+    echo "logs kept in $kept"
+  fi
+  rm -rf "$work"
   exit "$rc"
 }
 trap cleanup EXIT
@@ -137,7 +142,7 @@ trap 'failed=1; exit 130' INT TERM
 
 # ---------------------------------------------------------------- helpers
 
-lb() { "$root/lifeboat" "$@"; }
+lb() { printf '[%s] lifeboat %s\n' "$(date -u +%T)" "$*" >&2; "$root/lifeboat" "$@"; }
 json_get() { python3 -c 'import json,sys; d=json.load(sys.stdin)
 for k in sys.argv[1].split("."): d=d[k]
 print(d)' "$1"; }
@@ -270,18 +275,18 @@ do_pg_logical_backup() {
   detail="pg_dump of shop streamed -> snapshot ${logical_snap:0:8} ($(tr '\n' ' ' <"$work/shop.at-dump" | awk '{print $2" customers, "$5" orders"}'))"
 }
 
-# A writer commits one order per transaction until told to stop, as an application would.
+# A writer commits one order per transaction (one session, autocommit) until told to stop, as an
+# application would.
 start_writer() {
-  : >"$work/writer.stop"; rm -f "$work/writer.stop"
+  rm -f "$work/writer.stop"
   (
     i=0
     until [[ -e $work/writer.stop ]]; do
       i=$((i + 1))
-      psql_at "$pg_port" shop -c "insert into orders(id, customer, amount) select coalesce(max(id), 0) + 1, 1 + $i % 5000, $i * 0.5 from orders" \
-        >/dev/null || exit 1
+      printf 'insert into orders(id, customer, amount) select coalesce(max(id), 0) + 1, 1 + %d %% 5000, %d * 0.5 from orders;\n' "$i" "$i"
       sleep 0.02
     done
-  ) &
+  ) | psql_at "$pg_port" shop >/dev/null &
   writer_pid=$!
 }
 
