@@ -189,7 +189,7 @@ do_servers() {
   # shellcheck disable=SC1091
   source "${LIFEBOAT_INFRA_DIR:-$HOME/.cache/lifeboat/infra}/env"
   local s; s=$(paste -sd, "$started_file")
-  detail="S3Proxy $LIFEBOAT_S3_ENDPOINT, KMS $LIFEBOAT_KMS_ENDPOINT (${s:+started: $s}${s:-already running})"
+  detail="S3Proxy $LIFEBOAT_S3_ENDPOINT, KMS $LIFEBOAT_KMS_ENDPOINT ($([[ -n $s ]] && echo "started: ${s//,/, }" || echo "already running"))"
 }
 
 do_repository() {
