@@ -152,7 +152,7 @@ psql_at() { # psql_at PORT DB SQL...: one value per line, errors stop
   "$pgbin/psql" -X -q -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres -d "$db" "$@"
 }
 
-# Row count and md5 of every row (in key order) of each table of database $2 on port $1.
+# Per table of database $2 on port $1: the row count and the md5 of all rows' text, sorted.
 fingerprint_db() {
   local port=$1 db=$2 t
   for t in $(psql_at "$port" "$db" -c "select tablename from pg_tables where schemaname = 'public' order by 1"); do
@@ -185,7 +185,8 @@ do_build() {
 }
 
 do_servers() {
-  LIFEBOAT_INFRA_STARTED_FILE=$started_file dev/infra.sh up || return 1
+  # Its standard output is the env file, secrets included: not for the log.
+  LIFEBOAT_INFRA_STARTED_FILE=$started_file dev/infra.sh up >/dev/null || return 1
   # shellcheck disable=SC1091
   source "${LIFEBOAT_INFRA_DIR:-$HOME/.cache/lifeboat/infra}/env"
   local s; s=$(paste -sd, "$started_file")
