@@ -253,7 +253,10 @@ shared_buffers = 32MB
 fsync = off
 logging_collector = off
 CONF
-  pg_as "$pgbin/pg_ctl" -D "$work/pg/origin" -l "$work/pg/origin.log" -w -t 60 start || return 1
+  # archive_command starts a JVM per segment: as the server's user it cannot write the launcher's
+  # class-data archive, so it gets its own (made on the first wal-push), which trims each start.
+  LIFEBOAT_JAVA_OPTS="-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$work/pg/wal-push-cds.jsa -Xlog:cds=off -Xlog:cds+dynamic=off" \
+    pg_as "$pgbin/pg_ctl" -D "$work/pg/origin" -l "$work/pg/origin.log" -w -t 60 start || return 1
   export PGPORT=$pg_port
   psql_at "$pg_port" postgres -c 'create database shop' || return 1
   psql_at "$pg_port" shop <<'SQL' || return 1
