@@ -104,6 +104,8 @@ start-fast=y
 pg1-path=$data
 pg1-port=$port
 pg1-socket-path=$PGP_DIR
+# Explicit: bench/run.sh exports PGUSER for the shared server, which libpq would otherwise use here.
+pg1-user=postgres
 CONF
   ((EUID == 0)) && chown postgres: "$PGP_DIR/pgbackrest.conf"
   say "postgres physical: private cluster on port $port, pgbench -i -s $PG_SCALE (log: $log)"
