@@ -65,7 +65,8 @@ class S3SourceCliIT {
                 AwsBasicCredentials.create(infra.s3AccessKey(), infra.s3SecretKey())))
             .build();
         admin.createBucket(b -> b.bucket(sourceBucket));
-        source = S3ObjectStore.open(config(sourceBucket, "").build());
+        // Retried as in production: S3Proxy drops a few PUTs in a thousand without an answer.
+        source = retrying(S3ObjectStore.open(config(sourceBucket, "").build()));
         String describeSource = "s3://" + sourceBucket + "/";
         cli = new InProcessCli(store -> store.describe().startsWith(describeSource)
             ? new MeteredObjectStore(store, sourceMetrics.get()) : store);
@@ -89,16 +90,22 @@ class S3SourceCliIT {
         source.close();
         admin.deleteBucket(b -> b.bucket(sourceBucket));
         admin.close();
-        try (ObjectStore repo = S3ObjectStore.open(config(infra.s3Bucket(), repoPrefix).build())) {
+        try (ObjectStore repo = retrying(S3ObjectStore.open(config(infra.s3Bucket(), repoPrefix).build()))) {
             List<String> repoKeys = new ArrayList<>();
             repo.list("", i -> repoKeys.add(i.key()));
             repoKeys.forEach(repo::delete);
         }
     }
 
+    private static ObjectStore retrying(ObjectStore s) {
+        return new io.lifeboat.common.store.decorator.RetryingObjectStore(s,
+            new io.lifeboat.common.store.decorator.RetryPolicy(10, java.time.Duration.ofMillis(5), java.time.Duration.ofMillis(100),
+                java.time.Duration.ofMinutes(1)));
+    }
+
     /** A repository with the fast test key-derivation parameters, so each command opens it quickly. */
     private void initRepository() {
-        try (ObjectStore repo = S3ObjectStore.open(config(infra.s3Bucket(), repoPrefix).build())) {
+        try (ObjectStore repo = retrying(S3ObjectStore.open(config(infra.s3Bucket(), repoPrefix).build()))) {
             Repositories.init(repo, PASSWORD.toCharArray(), InitOptions.forTests()).close();
         }
     }
