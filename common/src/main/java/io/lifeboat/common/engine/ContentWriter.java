@@ -144,13 +144,7 @@ public final class ContentWriter implements AutoCloseable {
             throw new EngineException("interrupted while storing a chunk");
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
-            if (c instanceof RuntimeException re) {
-                throw re;
-            }
-            if (c instanceof Error err) {
-                throw err;
-            }
-            throw new EngineException("storing a chunk failed: " + c.getMessage(), c);
+            throw EngineException.propagate(c, "storing a chunk");
         }
     }
 

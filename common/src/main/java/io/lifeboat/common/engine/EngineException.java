@@ -14,4 +14,19 @@ public final class EngineException extends RuntimeException {
     public EngineException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /**
+     * The failure of a task that ran on another thread, for its caller to throw: an unchecked
+     * {@code cause} as it is (an {@link Error} is thrown here), a checked one wrapped as
+     * "{@code <what> failed: <message>}".
+     */
+    public static RuntimeException propagate(Throwable cause, String what) {
+        if (cause instanceof RuntimeException re) {
+            return re;
+        }
+        if (cause instanceof Error err) {
+            throw err;
+        }
+        return new EngineException(what + " failed: " + cause.getMessage(), cause);
+    }
 }

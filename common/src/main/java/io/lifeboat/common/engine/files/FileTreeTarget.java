@@ -227,14 +227,8 @@ public final class FileTreeTarget implements RestoreTarget {
 
         private void throwIfFailed() {
             Throwable t = fatal.get();
-            if (t instanceof RuntimeException re) {
-                throw re;
-            }
-            if (t instanceof Error e) {
-                throw e;
-            }
             if (t != null) {
-                throw new EngineException("restore failed: " + t.getMessage(), t);
+                throw EngineException.propagate(t, "restore");
             }
         }
 
@@ -387,13 +381,7 @@ public final class FileTreeTarget implements RestoreTarget {
                 throw new EngineException("restore interrupted");
             } catch (java.util.concurrent.ExecutionException e) {
                 Throwable c = e.getCause();
-                if (c instanceof RuntimeException re) {
-                    throw re;
-                }
-                if (c instanceof Error err) {
-                    throw err;
-                }
-                throw new EngineException("loading a blob failed: " + c.getMessage(), c);
+                throw EngineException.propagate(c, "loading a blob");
             } finally {
                 for (java.util.concurrent.Future<byte[]> f : window) {
                     f.cancel(true);

@@ -234,13 +234,7 @@ public final class ObjectStoreSource implements BackupSource {
             return f.join();
         } catch (CompletionException e) {
             Throwable c = e.getCause();
-            if (c instanceof RuntimeException re) {
-                throw re;
-            }
-            if (c instanceof Error err) {
-                throw err;
-            }
-            throw new EngineException("backup failed: " + c.getMessage(), c);
+            throw EngineException.propagate(c, "backup");
         }
     }
 
@@ -270,14 +264,8 @@ public final class ObjectStoreSource implements BackupSource {
 
         void throwIfFailed() {
             Throwable t = fatal.get();
-            if (t instanceof RuntimeException re) {
-                throw re;
-            }
-            if (t instanceof Error e) {
-                throw e;
-            }
             if (t != null) {
-                throw new EngineException("backup failed: " + t.getMessage(), t);
+                throw EngineException.propagate(t, "backup");
             }
         }
 

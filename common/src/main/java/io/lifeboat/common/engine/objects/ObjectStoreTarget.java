@@ -217,13 +217,7 @@ public final class ObjectStoreTarget implements RestoreTarget {
             throw new EngineException("restore interrupted");
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
-            if (c instanceof RuntimeException re) {
-                throw re;
-            }
-            if (c instanceof Error err) {
-                throw err;
-            }
-            throw new EngineException("restore failed: " + c.getMessage(), c);
+            throw EngineException.propagate(c, "restore");
         }
     }
 }

@@ -373,13 +373,7 @@ public final class PostgresLogicalSource implements BackupSource {
             if (cause instanceof SQLException se) {
                 throw se;
             }
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new EngineException("measuring tables failed: " + cause.getMessage(), cause);
+            throw EngineException.propagate(cause, "measuring tables");
         }
     }
 

@@ -2,6 +2,7 @@ package io.lifeboat.common.engine.postgres.wal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lifeboat.common.maintenance.MutableClock;
 import io.lifeboat.common.repository.InitOptions;
 import io.lifeboat.common.repository.ObjectLockSettings;
 import io.lifeboat.common.repository.OpenOptions;
@@ -13,11 +14,8 @@ import io.lifeboat.common.store.ObjectVersion;
 import io.lifeboat.common.store.Retention;
 import io.lifeboat.common.store.memory.InMemoryObjectStore;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,39 +35,11 @@ class WalObjectLockTest {
     private static final Duration RETENTION = Duration.ofDays(10);
 
     private final InMemoryObjectStore store = InMemoryObjectStore.versioned();
-    private final TestClock clock = new TestClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
     private final PackRepository repo = Repositories.init(store, PASSWORD,
         InitOptions.forTests().withObjectLock(ObjectLockSettings.of(ObjectLockMode.GOVERNANCE, RETENTION)),
         OpenOptions.defaults().withActor("wal@test").withClock(clock));
     private final WalArchive archive = WalArchive.open(repo, "pg1", SEG);
-
-    /** A clock the test moves by hand. */
-    static final class TestClock extends Clock {
-        private volatile Instant now;
-
-        TestClock(Instant start) {
-            now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     @AfterEach
     void close() {
