@@ -17,9 +17,6 @@ import io.lifeboat.common.repository.Snapshot;
 import io.lifeboat.common.store.local.LocalObjectStore;
 import io.lifeboat.testing.LocalInfra;
 import io.lifeboat.testing.PrivateServer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -28,7 +25,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,41 +65,12 @@ class WalStreamCliIT {
         }
     }
 
-    /** One CLI run; output collected in memory (PrintStream is synchronized, so it can be read while running). */
-    private final class Run {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        final CompletableFuture<Integer> code;
-
-        Run(String... args) {
-            LifeboatCli cli = new LifeboatCli(new FormatBackend(), env, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-            code = new CompletableFuture<>();
-            // A thread of its own: the common pool has one worker on a 2-core machine, and runs overlap here.
-            Thread.ofPlatform().name("lifeboat-cli").start(() -> code.complete(cli.execute(args)));
-        }
-
-        String out() {
-            synchronized (out) {
-                return out.toString(StandardCharsets.UTF_8);
-            }
-        }
-
-        String err() {
-            return err.toString(StandardCharsets.UTF_8);
-        }
-
-        int await() {
-            return code.orTimeout(120, java.util.concurrent.TimeUnit.SECONDS).join();
-        }
-    }
-
     private String dsn() {
         return "postgresql://" + conn.user() + "@127.0.0.1:" + conn.port() + "/postgres";
     }
 
-    private Run stream(String spool, int seconds) {
-        return new Run("--json", "wal-stream", "--cluster", "main", "--dsn", dsn(), "--spool", tmp.resolve(spool).toString(),
+    private BackgroundCli stream(String spool, int seconds) {
+        return new BackgroundCli(env, "--json", "wal-stream", "--cluster", "main", "--dsn", dsn(), "--spool", tmp.resolve(spool).toString(),
             "--run-for", Integer.toString(seconds));
     }
 
@@ -125,11 +92,11 @@ class WalStreamCliIT {
 
     @Test
     void streamsReportsStatusAndASecondStreamerRefusesWithItsOwnExitCode() throws Exception {
-        Run first = stream("spool-a", 20);
+        BackgroundCli first = stream("spool-a", 20);
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> first.out().contains("\"event\":\"status\""));
         switchSegments(2);
 
-        Run second = stream("spool-b", 20);
+        BackgroundCli second = stream("spool-b", 20);
         assertThat(second.await()).isEqualTo(ExitCodes.LOCKED);
         assertThat(second.err().lines()).singleElement().asString()
             .startsWith("lifeboat: another wal-stream already streams this cluster");
@@ -150,18 +117,18 @@ class WalStreamCliIT {
         assertThat(last.path("slot_retained_bytes").asLong()).isGreaterThanOrEqualTo(0);
         assertThat(first.out()).contains("\"event\":\"archived\"");
 
-        Run status = new Run("--json", "wal-status", "--cluster", "main");
+        BackgroundCli status = new BackgroundCli(env, "--json", "wal-status", "--cluster", "main");
         assertThat(status.await()).as(status.err()).isZero();
         JsonNode s = json.readTree(status.out());
         assertThat(s.path("status").path("last_archived_lsn").asText()).isEqualTo(last.path("last_archived_lsn").asText());
         assertThat(s.path("segments").asInt()).isGreaterThanOrEqualTo(2);
         assertThat(s.path("earliest_recoverable").isNull()).isTrue();
-        assertThat(new Run("wal-verify", "--cluster", "main").await()).isZero();
+        assertThat(new BackgroundCli(env, "wal-verify", "--cluster", "main").await()).isZero();
     }
 
     @Test
     void forgettingABaseBackupExpiresTheWalOnlyItNeededAndMovesTheEarliestPoint() throws Exception {
-        Run streamer = stream("spool", 45);
+        BackgroundCli streamer = stream("spool", 45);
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> streamer.out().contains("\"event\":\"status\""));
         switchSegments(2);
         Snapshot first = baseBackup();
@@ -171,17 +138,17 @@ class WalStreamCliIT {
         String lastSegment = query("SELECT pg_walfile_name(pg_current_wal_lsn() - 1)");
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> streamer.out().contains("\"file\":\"" + lastSegment + "\""));
 
-        Run before = new Run("--json", "wal-status", "--cluster", "main");
+        BackgroundCli before = new BackgroundCli(env, "--json", "wal-status", "--cluster", "main");
         assertThat(before.await()).isZero();
         JsonNode b = json.readTree(before.out());
         assertThat(b.path("earliest_recoverable").path("base_backup").asText()).isEqualTo(first.id().hex());
 
-        Run forget = new Run("forget", first.id().hex());
+        BackgroundCli forget = new BackgroundCli(env, "forget", first.id().hex());
         assertThat(forget.await()).as(forget.err()).isZero();
         assertThat(forget.out()).contains("WAL of cluster main: expired").contains("earliest recoverable point is now")
             .contains(second.id().shortHex());
 
-        Run after = new Run("--json", "wal-status", "--cluster", "main");
+        BackgroundCli after = new BackgroundCli(env, "--json", "wal-status", "--cluster", "main");
         assertThat(after.await()).isZero();
         JsonNode a = json.readTree(after.out());
         assertThat(a.path("earliest_recoverable").path("base_backup").asText()).isEqualTo(second.id().hex());

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lifeboat.common.repository.InitOptions;
 import io.lifeboat.common.repository.Repositories;
 import io.lifeboat.common.store.local.LocalObjectStore;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -21,9 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
@@ -41,27 +36,6 @@ class WalStreamPitrIT {
     private PgTestCluster pg;
     private Path restoredDir;
     private final Map<String, String> env = new HashMap<>();
-
-    private final class Run {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        final CompletableFuture<Integer> code = new CompletableFuture<>();
-        final Thread thread;
-
-        Run(String... args) {
-            LifeboatCli cli = new LifeboatCli(new FormatBackend(), env, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-            thread = Thread.ofPlatform().name("lifeboat-cli").start(() -> code.complete(cli.execute(args)));
-        }
-
-        String out() {
-            return out.toString(StandardCharsets.UTF_8);
-        }
-
-        int await() {
-            return code.orTimeout(300, TimeUnit.SECONDS).join();
-        }
-    }
 
     @AfterEach
     void tearDown() throws Exception {
@@ -107,7 +81,7 @@ class WalStreamPitrIT {
             st.execute("CREATE TABLE markers (id int PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp())");
         }
 
-        Run streamer = new Run("--json", "wal-stream", "--synchronous", "--spool", base.resolve("spool").toString(), "--pg-bin",
+        BackgroundCli streamer = new BackgroundCli(env, "--json", "wal-stream", "--synchronous", "--spool", base.resolve("spool").toString(), "--pg-bin",
             PgTestCluster.BIN.toString());
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> streamer.out().contains("\"event\":\"status\""));
         // Only now: with the setting in place and no streamer, every commit would wait.
@@ -121,8 +95,8 @@ class WalStreamPitrIT {
                 return rs.next() && rs.getInt(1) == 1;
             }
         });
-        Run backup = new Run("--json", "backup-postgres-base", "--pg-bin", PgTestCluster.BIN.toString());
-        assertThat(backup.await()).as(backup.err.toString(StandardCharsets.UTF_8)).isZero();
+        BackgroundCli backup = new BackgroundCli(env, "--json", "backup-postgres-base", "--pg-bin", PgTestCluster.BIN.toString());
+        assertThat(backup.await()).as(backup.err()).isZero();
 
         Map<Integer, Boolean> committed = new ConcurrentHashMap<>();
         AtomicBoolean writing = new AtomicBoolean(true);
@@ -145,13 +119,13 @@ class WalStreamPitrIT {
         writer.join(Duration.ofSeconds(30));
         // The streamer uploads its last partial segment as soon as pg_receivewal loses the server.
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> streamer.out().contains("pg_receivewal exited"));
-        streamer.thread.interrupt();
-        assertThat(streamer.await()).as(streamer.err.toString(StandardCharsets.UTF_8)).isZero();
+        streamer.interrupt();
+        assertThat(streamer.await()).as(streamer.err()).isZero();
 
         restoredDir = base.resolve("restored");
-        Run restore = new Run("--json", "restore-pitr", "--data-dir", restoredDir.toString(), "--port",
+        BackgroundCli restore = new BackgroundCli(env, "--json", "restore-pitr", "--data-dir", restoredDir.toString(), "--port",
             Integer.toString(PgTestCluster.freePort()), "--no-amcheck", "--pg-bin", PgTestCluster.BIN.toString());
-        assertThat(restore.await()).as(restore.err.toString(StandardCharsets.UTF_8) + restore.out()).isZero();
+        assertThat(restore.await()).as(restore.err() + restore.out()).isZero();
         String port = Files.readAllLines(restoredDir.resolve("postgresql.auto.conf")).stream()
             .filter(l -> l.startsWith("port")).reduce((a, b) -> b).orElseThrow().replaceAll("[^0-9]", "");
         Set<Integer> present = new HashSet<>();

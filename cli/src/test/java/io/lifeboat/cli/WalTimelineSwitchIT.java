@@ -8,9 +8,6 @@ import io.lifeboat.common.repository.InitOptions;
 import io.lifeboat.common.repository.Repositories;
 import io.lifeboat.common.repository.Repository;
 import io.lifeboat.common.store.local.LocalObjectStore;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -23,8 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -47,36 +42,6 @@ class WalTimelineSwitchIT {
     private PgTestCluster pg;
     private final List<Path> restored = new ArrayList<>();
     private final Map<String, String> env = new HashMap<>();
-
-    private final class Run {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        final CompletableFuture<Integer> code = new CompletableFuture<>();
-        final Thread thread;
-
-        Run(Map<String, String> runEnv, String... args) {
-            LifeboatCli cli = new LifeboatCli(new FormatBackend(), new HashMap<>(runEnv), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-            thread = Thread.ofPlatform().name("lifeboat-cli").start(() -> code.complete(cli.execute(args)));
-        }
-
-        String out() {
-            return out.toString(StandardCharsets.UTF_8);
-        }
-
-        String err() {
-            return err.toString(StandardCharsets.UTF_8);
-        }
-
-        int await() {
-            return code.orTimeout(300, TimeUnit.SECONDS).join();
-        }
-
-        void stop() {
-            thread.interrupt();
-            assertThat(await()).as(err() + out()).isZero();
-        }
-    }
 
     @AfterEach
     void tearDown() throws Exception {
@@ -118,9 +83,9 @@ class WalTimelineSwitchIT {
         sql(pg.port, "CREATE TABLE rows (id int PRIMARY KEY, tli text NOT NULL)", "INSERT INTO rows SELECT g, 'one' FROM generate_series(1, 100) g");
 
         // Timeline 1: streamed, a base backup, more rows and segment switches.
-        Run first = new Run(env, "--json", "wal-stream", "--spool", spool, "--pg-bin", bin);
+        BackgroundCli first = new BackgroundCli(env, "--json", "wal-stream", "--spool", spool, "--pg-bin", bin);
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> first.out().contains("\"event\":\"status\""));
-        Run backup = new Run(env, "--json", "backup-postgres-base", "--pg-bin", bin);
+        BackgroundCli backup = new BackgroundCli(env, "--json", "backup-postgres-base", "--pg-bin", bin);
         assertThat(backup.await()).as(backup.err()).isZero();
         for (int i = 0; i < 2; i++) {
             sql(pg.port, "INSERT INTO rows SELECT g, 'one' FROM generate_series(" + (101 + i * 100) + ", " + (200 + i * 100) + ") g",
@@ -136,7 +101,7 @@ class WalTimelineSwitchIT {
         Path promotedDir = base.resolve("promoted");
         restored.add(promotedDir);
         int promotedPort = PgTestCluster.freePort();
-        Run promote = new Run(env, "--json", "restore-pitr", "--data-dir", promotedDir.toString(), "--port", Integer.toString(promotedPort),
+        BackgroundCli promote = new BackgroundCli(env, "--json", "restore-pitr", "--data-dir", promotedDir.toString(), "--port", Integer.toString(promotedPort),
             "--no-amcheck", "--pg-bin", bin);
         assertThat(promote.await()).as(promote.err() + promote.out()).isZero();
         assertThat(timelineOf(promote.out())).isEqualTo(2);
@@ -146,7 +111,7 @@ class WalTimelineSwitchIT {
         // The streamer restarted against the new primary, same spool: history file and timeline 2 archived.
         Map<String, String> env2 = new HashMap<>(env);
         env2.put("PGPORT", Integer.toString(promotedPort));
-        Run second = new Run(env2, "--json", "wal-stream", "--spool", spool, "--pg-bin", bin);
+        BackgroundCli second = new BackgroundCli(env2, "--json", "wal-stream", "--spool", spool, "--pg-bin", bin);
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> second.out().contains("\"event\":\"status\""));
         sql(promotedPort, "SELECT pg_switch_wal()", "INSERT INTO rows SELECT g, 'two' FROM generate_series(1101, 1200) g",
             "SELECT pg_switch_wal()");
@@ -186,14 +151,14 @@ class WalTimelineSwitchIT {
                 assertThat(t.segments()).isGreaterThanOrEqualTo(2);
             });
         }
-        Run verify = new Run(env, "wal-verify");
+        BackgroundCli verify = new BackgroundCli(env, "wal-verify");
         assertThat(verify.await()).as(verify.out() + verify.err()).isZero();
 
         // Restore to latest from the timeline-1 base backup: recovery follows timeline 2 to its end.
         Path finalDir = base.resolve("final");
         restored.add(finalDir);
         int finalPort = PgTestCluster.freePort();
-        Run latest = new Run(env, "--json", "restore-pitr", "--data-dir", finalDir.toString(), "--port", Integer.toString(finalPort),
+        BackgroundCli latest = new BackgroundCli(env, "--json", "restore-pitr", "--data-dir", finalDir.toString(), "--port", Integer.toString(finalPort),
             "--no-amcheck", "--pg-bin", bin);
         assertThat(latest.await()).as(latest.err() + latest.out()).isZero();
         // restore-pitr promotes the restored copy, so it runs on a timeline after 2, branched from 2's end.
