@@ -107,6 +107,29 @@ public final class ContentWriter implements AutoCloseable {
         return new Stored(ids, size[0]);
     }
 
+    /**
+     * Stores content already in memory that is known to be one chunk (at most the chunker's
+     * minimum size, so every chunker cuts it as one piece), in the calling thread: a small file
+     * is not worth a hand-off to a saver, and the array becomes the chunk without a copy.
+     *
+     * @param content owned by this call from now on; empty content stores no chunk
+     */
+    public Stored writeWhole(byte[] content, ProgressListener progress) {
+        if (content.length > chunker.params().minSize()) {
+            throw new IllegalArgumentException("content of " + content.length
+                + " bytes may be more than one chunk; stream it with write()");
+        }
+        if (content.length == 0) {
+            return new Stored(List.of(), 0);
+        }
+        return new Stored(List.of(save(content, progress)), content.length);
+    }
+
+    /** The chunker's minimum chunk size: content up to this size is always one chunk. */
+    public int singleChunkLimit() {
+        return chunker.params().minSize();
+    }
+
     private BlobId save(byte[] chunk, ProgressListener progress) {
         BlobId id = repository.blobId(chunk, 0, chunk.length);
         boolean added = repository.saveBlob(BlobType.DATA, id, chunk, 0, chunk.length);

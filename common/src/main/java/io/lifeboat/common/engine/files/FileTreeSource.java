@@ -32,6 +32,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -384,7 +385,8 @@ public final class FileTreeSource implements BackupSource {
             progress.itemStarted(display);
             ContentWriter.Stored stored;
             try (InputStream in = opener.open(path)) {
-                stored = writer.write(in, progress);
+                stored = a.size() <= writer.singleChunkLimit() ? writer.writeWhole(readSmall(in, a.size()), progress)
+                    : writer.write(in, progress);
             } catch (NoSuchFileException e) {
                 warn("vanished before it was read: " + path);
                 return null;
@@ -407,6 +409,17 @@ public final class FileTreeSource implements BackupSource {
             counters.bytesTotal.addAndGet(stored.size());
             progress.itemDone(display, stored.size(), true);
             return base(name, NodeType.FILE, a).size(stored.size()).content(stored.content()).build();
+        }
+
+        /**
+         * Reads a file that was {@code size} bytes when listed, in one call and into an array of
+         * exactly that size. A file that grew meanwhile keeps its listed size and one that shrank
+         * its shorter content; either way the check after the read warns that it changed.
+         */
+        private static byte[] readSmall(InputStream in, long size) throws IOException {
+            byte[] content = new byte[(int) size];
+            int n = in.readNBytes(content, 0, content.length);
+            return n == content.length ? content : Arrays.copyOf(content, n);
         }
 
         private static TreeNode.Builder base(String name, NodeType type, FileAttrs a) {
