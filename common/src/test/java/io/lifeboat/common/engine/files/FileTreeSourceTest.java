@@ -209,4 +209,61 @@ class FileTreeSourceTest extends BackupSourceContract {
         assertThat(r.summary().dirs()).isEqualTo(11);
         assertThat(new SnapshotInspector(repo).stats(repo.snapshots()).files()).isEqualTo(300);
     }
+
+    @Test
+    void aSmallFileThatGrowsOrShrinksWhileReadIsStoredAsReadWithAWarning() throws Exception {
+        // Both files fit one chunk when listed, so each is read in one call of its listed size.
+        Path data = Files.createDirectories(tmp.resolve("moving"));
+        Files.write(data.resolve("grows"), "0123456789".getBytes());
+        Files.write(data.resolve("shrinks"), "0123456789".getBytes());
+        Files.write(data.resolve("steady"), "0123456789".getBytes());
+        InMemoryRepository repo = new InMemoryRepository();
+        ReadRecorder rec = new ReadRecorder();
+        BackupResult r = new FileTreeSource(List.of(data), new FixedSizeChunker(4096), p -> {
+            String n = p.getFileName().toString();
+            if (n.equals("grows")) {
+                Files.write(p, "0123456789abcdef".getBytes());
+            } else if (n.equals("shrinks")) {
+                Files.write(p, "0123".getBytes());
+            }
+            return Files.newInputStream(p);
+        }).backup(repo, options(), rec);
+        assertThat(rec.warnings).hasSize(2).allMatch(w -> w.startsWith("changed while it was read"))
+            .anyMatch(w -> w.endsWith("grows")).anyMatch(w -> w.endsWith("shrinks"));
+        assertThat(r.summary().files()).isEqualTo(3);
+        SnapshotInspector in = new SnapshotInspector(repo);
+        assertThat(dump(in, r, "moving/grows")).isEqualTo("0123456789");
+        assertThat(dump(in, r, "moving/shrinks")).isEqualTo("0123");
+        assertThat(dump(in, r, "moving/steady")).isEqualTo("0123456789");
+    }
+
+    @Test
+    void filesAroundTheSingleChunkLimitRoundTrip() throws Exception {
+        // At the chunker's minimum size a file is read whole; one byte more and it is streamed.
+        Path data = Files.createDirectories(tmp.resolve("edge"));
+        byte[] content = new byte[4097];
+        new java.util.Random(7).nextBytes(content);
+        Files.write(data.resolve("empty"), new byte[0]);
+        Files.write(data.resolve("at"), java.util.Arrays.copyOf(content, 4096));
+        Files.write(data.resolve("over"), content);
+        InMemoryRepository repo = new InMemoryRepository();
+        BackupResult r = new FileTreeSource(List.of(data), new FixedSizeChunker(4096))
+            .backup(repo, options(), ProgressListener.NONE);
+        SnapshotInspector in = new SnapshotInspector(repo);
+        assertThat(in.find(r.snapshot(), "edge/empty").orElseThrow().content()).isEmpty();
+        assertThat(in.find(r.snapshot(), "edge/at").orElseThrow().content()).hasSize(1);
+        assertThat(in.find(r.snapshot(), "edge/over").orElseThrow().content()).hasSize(2);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        in.dump(r.snapshot(), "edge/over", out);
+        assertThat(out.toByteArray()).isEqualTo(content);
+        out.reset();
+        in.dump(r.snapshot(), "edge/at", out);
+        assertThat(out.toByteArray()).isEqualTo(java.util.Arrays.copyOf(content, 4096));
+    }
+
+    private static String dump(SnapshotInspector in, BackupResult r, String path) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        in.dump(r.snapshot(), path, out);
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
 }
