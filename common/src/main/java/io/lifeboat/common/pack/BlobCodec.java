@@ -105,20 +105,26 @@ public final class BlobCodec {
         if (key == null) {
             throw new CorruptObjectException(what + " uses key epoch " + epoch + ", which the keyring lacks");
         }
-        byte[] payload = AesGcm.decrypt(key, buf, off + 5, aad(entry.id(), entry.type(), buf, off), null, 0, 0,
-            buf, off + HEADER_LENGTH, len - HEADER_LENGTH);
-        if (payload == null) {
-            throw new CorruptObjectException(what + " is corrupt: authentication failed");
-        }
+        int payloadLength = len - OVERHEAD;
         byte[] plain;
         if (compression == Algorithms.COMPRESSION_ZSTD) {
             if (entry.rawLength() > PackEntry.MAX_RAW_LENGTH) {
                 throw new CorruptObjectException(what + " is corrupt: raw length out of range");
             }
+            // The compressed payload only passes through: decrypt it into this thread's scratch buffer.
+            byte[][] holder = scratch.get();
+            if (holder[0] == null || holder[0].length < payloadLength) {
+                holder[0] = new byte[Math.max(payloadLength, 1 << 16)];
+            }
+            byte[] payload = holder[0];
+            if (AesGcm.decryptInto(key, buf, off + 5, aad(entry.id(), entry.type(), buf, off),
+                    buf, off + HEADER_LENGTH, len - HEADER_LENGTH, payload, 0) != payloadLength) {
+                throw new CorruptObjectException(what + " is corrupt: authentication failed");
+            }
             plain = new byte[entry.rawLength()];
             int n;
             try {
-                n = decompressor.get().decompressByteArray(plain, 0, plain.length, payload, 0, payload.length);
+                n = decompressor.get().decompressByteArray(plain, 0, plain.length, payload, 0, payloadLength);
             } catch (RuntimeException e) {
                 throw new CorruptObjectException(what + " is corrupt: does not decompress");
             }
@@ -126,7 +132,11 @@ public final class BlobCodec {
                 throw new CorruptObjectException(what + " is corrupt: wrong decompressed length");
             }
         } else if (compression == Algorithms.COMPRESSION_NONE) {
-            plain = payload;
+            plain = AesGcm.decrypt(key, buf, off + 5, aad(entry.id(), entry.type(), buf, off), null, 0, 0,
+                buf, off + HEADER_LENGTH, len - HEADER_LENGTH);
+            if (plain == null) {
+                throw new CorruptObjectException(what + " is corrupt: authentication failed");
+            }
             if (plain.length != entry.rawLength()) {
                 throw new CorruptObjectException(what + " is corrupt: wrong length");
             }
