@@ -149,7 +149,7 @@ public final class RepositoryChecker {
                     throw new CorruptObjectException(key + " is corrupt: its trailer disagrees with " + ip.indexKey);
                 }
                 for (PackEntry e : entries) {
-                    repo.codec().decode(e, pack, e.offset(), e.length(), key);
+                    repo.codec().verify(e, pack, e.offset(), e.length(), key);
                     blobs.incrementAndGet();
                 }
                 if (held.isEmpty()) {
