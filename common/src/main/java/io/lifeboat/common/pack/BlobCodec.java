@@ -109,63 +109,62 @@ public final class BlobCodec {
     }
 
     private byte[] decode(PackEntry entry, byte[] buf, int off, int len, String object, boolean intoScratch) {
-        String what = "blob " + entry.id().shortHex() + " in " + object;
         if (len != entry.length() || len < OVERHEAD) {
-            throw new CorruptObjectException(what + " is corrupt: wrong length");
+            throw new CorruptObjectException(what(entry, object) + " is corrupt: wrong length");
         }
         int compression = buf[off] & 0xff;
         long epoch = ByteReader.u32At(buf, off + 1);
         if (compression != entry.compression() || epoch != entry.epoch()) {
-            throw new CorruptObjectException(what + " is corrupt: header does not match the index");
+            throw new CorruptObjectException(what(entry, object) + " is corrupt: header does not match the index");
         }
         SecretKey key = keyring.key(entry.epoch());
         if (key == null) {
-            throw new CorruptObjectException(what + " uses key epoch " + epoch + ", which the keyring lacks");
+            throw new CorruptObjectException(what(entry, object) + " uses key epoch " + epoch + ", which the keyring lacks");
         }
         int payloadLength = len - OVERHEAD;
         byte[] plain;
         if (compression == Algorithms.COMPRESSION_ZSTD) {
             if (entry.rawLength() > PackEntry.MAX_RAW_LENGTH) {
-                throw new CorruptObjectException(what + " is corrupt: raw length out of range");
+                throw new CorruptObjectException(what(entry, object) + " is corrupt: raw length out of range");
             }
             // The compressed payload only passes through: decrypt it into this thread's scratch buffer.
             byte[] payload = scratch(scratch, payloadLength);
             if (AesGcm.decryptInto(key, buf, off + 5, aad(entry.id(), entry.type(), buf, off),
                     buf, off + HEADER_LENGTH, len - HEADER_LENGTH, payload, 0) != payloadLength) {
-                throw new CorruptObjectException(what + " is corrupt: authentication failed");
+                throw new CorruptObjectException(what(entry, object) + " is corrupt: authentication failed");
             }
             plain = intoScratch ? scratch(plainScratch, entry.rawLength()) : new byte[entry.rawLength()];
             int n;
             try {
                 n = decompressor.get().decompressByteArray(plain, 0, entry.rawLength(), payload, 0, payloadLength);
             } catch (RuntimeException e) {
-                throw new CorruptObjectException(what + " is corrupt: does not decompress");
+                throw new CorruptObjectException(what(entry, object) + " is corrupt: does not decompress");
             }
             if (n != entry.rawLength()) {
-                throw new CorruptObjectException(what + " is corrupt: wrong decompressed length");
+                throw new CorruptObjectException(what(entry, object) + " is corrupt: wrong decompressed length");
             }
         } else if (compression == Algorithms.COMPRESSION_NONE) {
             if (intoScratch) {
                 plain = scratch(plainScratch, payloadLength);
                 if (AesGcm.decryptInto(key, buf, off + 5, aad(entry.id(), entry.type(), buf, off),
                         buf, off + HEADER_LENGTH, len - HEADER_LENGTH, plain, 0) != payloadLength) {
-                    throw new CorruptObjectException(what + " is corrupt: authentication failed");
+                    throw new CorruptObjectException(what(entry, object) + " is corrupt: authentication failed");
                 }
             } else {
                 plain = AesGcm.decrypt(key, buf, off + 5, aad(entry.id(), entry.type(), buf, off), null, 0, 0,
                     buf, off + HEADER_LENGTH, len - HEADER_LENGTH);
                 if (plain == null) {
-                    throw new CorruptObjectException(what + " is corrupt: authentication failed");
+                    throw new CorruptObjectException(what(entry, object) + " is corrupt: authentication failed");
                 }
             }
             if (payloadLength != entry.rawLength()) {
-                throw new CorruptObjectException(what + " is corrupt: wrong length");
+                throw new CorruptObjectException(what(entry, object) + " is corrupt: wrong length");
             }
         } else {
-            throw new CorruptObjectException(what + " is corrupt: unknown compression id " + compression);
+            throw new CorruptObjectException(what(entry, object) + " is corrupt: unknown compression id " + compression);
         }
         if (!Arrays.equals(idMac.mac(plain, 0, entry.rawLength()), entry.id().toBytes())) {
-            throw new CorruptObjectException(what + " is corrupt: content does not match its id");
+            throw new CorruptObjectException(what(entry, object) + " is corrupt: content does not match its id");
         }
         return plain;
     }
@@ -177,6 +176,11 @@ public final class BlobCodec {
             h[0] = new byte[Math.max(length, 1 << 16)];
         }
         return h[0];
+    }
+
+    /** Names a blob in errors; built only when one is thrown. */
+    private static String what(PackEntry entry, String object) {
+        return "blob " + entry.id().shortHex() + " in " + object;
     }
 
     private static byte[] aad(BlobId id, BlobType type, byte[] header, int headerOff) {
