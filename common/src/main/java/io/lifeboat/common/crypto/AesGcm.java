@@ -143,6 +143,30 @@ public final class AesGcm {
         }
     }
 
+    /**
+     * Decrypts and authenticates into {@code out} at {@code outOff} (which must hold
+     * {@code inLen - 16} bytes and must not overlap the input); returns the plaintext length, or
+     * -1 if authentication fails, in which case {@code out} holds nothing the caller may use.
+     */
+    public static int decryptInto(SecretKey key, byte[] nonce, int nonceOff, byte[] aad1,
+            byte[] in, int inOff, int inLen, byte[] out, int outOff) {
+        if (inLen < TAG_LENGTH) {
+            return -1;
+        }
+        Cipher c = CIPHER.get();
+        try {
+            c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_LENGTH * 8, nonce, nonceOff, NONCE_LENGTH));
+            if (aad1 != null) {
+                c.updateAAD(aad1);
+            }
+            return c.doFinal(in, inOff, inLen, out, outOff);
+        } catch (AEADBadTagException e) {
+            return -1;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM decryption failed", e);
+        }
+    }
+
     private static SecureRandom newRandom() {
         try {
             return SecureRandom.getInstance("DRBG");

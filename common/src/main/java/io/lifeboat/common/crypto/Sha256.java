@@ -16,8 +16,20 @@ public final class Sha256 {
         }
     }
 
+    /** The digest is fed in slices of this size; see {@link #hash}. */
+    private static final int SLICE = 64 * 1024;
+
+    /**
+     * Hashes {@code data}. Large inputs are fed in 64 KiB slices: the JIT maps the multi-block
+     * routine onto the SHA instructions only in a compiled caller, and one 16 MiB call (a whole
+     * pack) stays in the caller's interpreted frame, block by block, for its whole length.
+     */
     public static byte[] hash(byte[] data) {
-        return newDigest().digest(data);
+        MessageDigest d = newDigest();
+        for (int off = 0; off < data.length; off += SLICE) {
+            d.update(data, off, Math.min(SLICE, data.length - off));
+        }
+        return d.digest();
     }
 
     public static String hex(byte[] data) {

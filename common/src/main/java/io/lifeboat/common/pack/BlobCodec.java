@@ -38,6 +38,8 @@ public final class BlobCodec {
     private final ThreadLocal<ZstdCompressCtx> compressor;
     private final ThreadLocal<ZstdDecompressCtx> decompressor = ThreadLocal.withInitial(ZstdDecompressCtx::new);
     private final ThreadLocal<byte[][]> scratch = ThreadLocal.withInitial(() -> new byte[1][]);
+    /** Plaintext of {@link #verify}, which is checked and dropped. */
+    private final ThreadLocal<byte[][]> plainScratch = ThreadLocal.withInitial(() -> new byte[1][]);
 
     public BlobCodec(Keyring keyring, HmacSha256 idMac, String compression, int level) {
         this.keyring = keyring;
@@ -92,51 +94,93 @@ public final class BlobCodec {
      * @param object names the pack in errors
      */
     public byte[] decode(PackEntry entry, byte[] buf, int off, int len, String object) {
-        String what = "blob " + entry.id().shortHex() + " in " + object;
+        return decode(entry, buf, off, len, object, false);
+    }
+
+    /**
+     * Verifies one stored blob as {@link #decode} does (authenticates, decompresses, re-hashes),
+     * without keeping the plaintext: it goes to this thread's scratch buffer, so checking a
+     * repository allocates nothing per blob.
+     *
+     * @throws CorruptObjectException as {@link #decode}
+     */
+    public void verify(PackEntry entry, byte[] buf, int off, int len, String object) {
+        decode(entry, buf, off, len, object, true);
+    }
+
+    private byte[] decode(PackEntry entry, byte[] buf, int off, int len, String object, boolean intoScratch) {
         if (len != entry.length() || len < OVERHEAD) {
-            throw new CorruptObjectException(what + " is corrupt: wrong length");
+            throw new CorruptObjectException(what(entry, object) + " is corrupt: wrong length");
         }
         int compression = buf[off] & 0xff;
         long epoch = ByteReader.u32At(buf, off + 1);
         if (compression != entry.compression() || epoch != entry.epoch()) {
-            throw new CorruptObjectException(what + " is corrupt: header does not match the index");
+            throw new CorruptObjectException(what(entry, object) + " is corrupt: header does not match the index");
         }
         SecretKey key = keyring.key(entry.epoch());
         if (key == null) {
-            throw new CorruptObjectException(what + " uses key epoch " + epoch + ", which the keyring lacks");
+            throw new CorruptObjectException(what(entry, object) + " uses key epoch " + epoch + ", which the keyring lacks");
         }
-        byte[] payload = AesGcm.decrypt(key, buf, off + 5, aad(entry.id(), entry.type(), buf, off), null, 0, 0,
-            buf, off + HEADER_LENGTH, len - HEADER_LENGTH);
-        if (payload == null) {
-            throw new CorruptObjectException(what + " is corrupt: authentication failed");
-        }
+        int payloadLength = len - OVERHEAD;
         byte[] plain;
         if (compression == Algorithms.COMPRESSION_ZSTD) {
             if (entry.rawLength() > PackEntry.MAX_RAW_LENGTH) {
-                throw new CorruptObjectException(what + " is corrupt: raw length out of range");
+                throw new CorruptObjectException(what(entry, object) + " is corrupt: raw length out of range");
             }
-            plain = new byte[entry.rawLength()];
+            // The compressed payload only passes through: decrypt it into this thread's scratch buffer.
+            byte[] payload = scratch(scratch, payloadLength);
+            if (AesGcm.decryptInto(key, buf, off + 5, aad(entry.id(), entry.type(), buf, off),
+                    buf, off + HEADER_LENGTH, len - HEADER_LENGTH, payload, 0) != payloadLength) {
+                throw new CorruptObjectException(what(entry, object) + " is corrupt: authentication failed");
+            }
+            plain = intoScratch ? scratch(plainScratch, entry.rawLength()) : new byte[entry.rawLength()];
             int n;
             try {
-                n = decompressor.get().decompressByteArray(plain, 0, plain.length, payload, 0, payload.length);
+                n = decompressor.get().decompressByteArray(plain, 0, entry.rawLength(), payload, 0, payloadLength);
             } catch (RuntimeException e) {
-                throw new CorruptObjectException(what + " is corrupt: does not decompress");
+                throw new CorruptObjectException(what(entry, object) + " is corrupt: does not decompress");
             }
-            if (n != plain.length) {
-                throw new CorruptObjectException(what + " is corrupt: wrong decompressed length");
+            if (n != entry.rawLength()) {
+                throw new CorruptObjectException(what(entry, object) + " is corrupt: wrong decompressed length");
             }
         } else if (compression == Algorithms.COMPRESSION_NONE) {
-            plain = payload;
-            if (plain.length != entry.rawLength()) {
-                throw new CorruptObjectException(what + " is corrupt: wrong length");
+            if (intoScratch) {
+                plain = scratch(plainScratch, payloadLength);
+                if (AesGcm.decryptInto(key, buf, off + 5, aad(entry.id(), entry.type(), buf, off),
+                        buf, off + HEADER_LENGTH, len - HEADER_LENGTH, plain, 0) != payloadLength) {
+                    throw new CorruptObjectException(what(entry, object) + " is corrupt: authentication failed");
+                }
+            } else {
+                plain = AesGcm.decrypt(key, buf, off + 5, aad(entry.id(), entry.type(), buf, off), null, 0, 0,
+                    buf, off + HEADER_LENGTH, len - HEADER_LENGTH);
+                if (plain == null) {
+                    throw new CorruptObjectException(what(entry, object) + " is corrupt: authentication failed");
+                }
+            }
+            if (payloadLength != entry.rawLength()) {
+                throw new CorruptObjectException(what(entry, object) + " is corrupt: wrong length");
             }
         } else {
-            throw new CorruptObjectException(what + " is corrupt: unknown compression id " + compression);
+            throw new CorruptObjectException(what(entry, object) + " is corrupt: unknown compression id " + compression);
         }
-        if (!Arrays.equals(idMac.mac(plain, 0, plain.length), entry.id().toBytes())) {
-            throw new CorruptObjectException(what + " is corrupt: content does not match its id");
+        if (!Arrays.equals(idMac.mac(plain, 0, entry.rawLength()), entry.id().toBytes())) {
+            throw new CorruptObjectException(what(entry, object) + " is corrupt: content does not match its id");
         }
         return plain;
+    }
+
+    /** This thread's buffer of {@code holder}, grown to at least {@code length} bytes. */
+    private static byte[] scratch(ThreadLocal<byte[][]> holder, int length) {
+        byte[][] h = holder.get();
+        if (h[0] == null || h[0].length < length) {
+            h[0] = new byte[Math.max(length, 1 << 16)];
+        }
+        return h[0];
+    }
+
+    /** Names a blob in errors; built only when one is thrown. */
+    private static String what(PackEntry entry, String object) {
+        return "blob " + entry.id().shortHex() + " in " + object;
     }
 
     private static byte[] aad(BlobId id, BlobType type, byte[] header, int headerOff) {

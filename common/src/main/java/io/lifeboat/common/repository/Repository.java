@@ -60,6 +60,22 @@ public interface Repository extends AutoCloseable {
      */
     byte[] loadBlob(BlobId id);
 
+    /**
+     * Loads several blobs as {@link #loadBlob} does, each verified, in the order given (an id may
+     * appear more than once). A repository may read blobs stored close together in one pack with
+     * one request; this default loads them one by one.
+     *
+     * @throws CorruptObjectException if any fails to authenticate or verify
+     * @throws RepositoryException if no index names one of them
+     */
+    default List<byte[]> loadBlobs(List<BlobId> ids) {
+        List<byte[]> out = new java.util.ArrayList<>(ids.size());
+        for (BlobId id : ids) {
+            out.add(loadBlob(id));
+        }
+        return out;
+    }
+
     /** Writes every pending pack and an index naming them. Called by {@link #commitSnapshot}. */
     void flush();
 

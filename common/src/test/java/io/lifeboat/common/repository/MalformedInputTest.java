@@ -139,6 +139,24 @@ class MalformedInputTest {
         assertRejected(blob.stored(), b -> codec.decode(unknownEpoch, b, 0, b.length, "pack"), "epoch checked");
     }
 
+    @Test
+    void verifyRejectsWhatDecodeRejectsForCompressedAndStoredBlobs() {
+        for (byte[] data : List.of(RepositoryFixtures.textBytes(3000, 2), RepositoryFixtures.randomBytes(3000, 2))) {
+            BlobId id = codec.blobId(data, 0, data.length);
+            BlobCodec.EncodedBlob blob = codec.encode(BlobType.DATA, id, data, 0, data.length);
+            PackEntry entry = new PackEntry(BlobType.DATA, id, 0, blob.stored().length, data.length, blob.compression(), blob.epoch());
+            codec.verify(entry, blob.stored(), 0, blob.stored().length, "pack");
+            // verify reuses its buffers: a later decode of the same blob is unaffected
+            assertThat(codec.decode(entry, blob.stored(), 0, blob.stored().length, "pack")).isEqualTo(data);
+            assertRejectsTruncationsAndBitFlips(blob.stored(), b -> codec.verify(
+                new PackEntry(entry.type(), entry.id(), 0, b.length, entry.rawLength(), entry.compression(), entry.epoch()), b, 0, b.length, "pack"));
+            PackEntry wrongRaw = new PackEntry(BlobType.DATA, id, 0, blob.stored().length, data.length - 1, blob.compression(), blob.epoch());
+            assertRejected(blob.stored(), b -> codec.verify(wrongRaw, b, 0, b.length, "pack"), "raw length checked");
+            PackEntry wrongType = new PackEntry(BlobType.TREE, id, 0, blob.stored().length, data.length, blob.compression(), blob.epoch());
+            assertRejected(blob.stored(), b -> codec.verify(wrongType, b, 0, b.length, "pack"), "type is bound");
+        }
+    }
+
     // ------------------------------------------------------------------ oversized length fields
 
     @ParameterizedTest

@@ -71,6 +71,70 @@ class PackRepositoryTest {
     }
 
     @Test
+    void loadBlobsReturnsEachBlobInTheOrderAskedAcrossPacksAndWithRepeats(@TempDir Path dir) {
+        ObjectStore local = new LocalObjectStore(dir);
+        List<BlobId> ids = new ArrayList<>();
+        List<byte[]> datas = new ArrayList<>();
+        try (Repository repo = Repositories.init(local, PASSWORD, SMALL_PACKS)) {
+            for (int i = 0; i < 60; i++) {
+                byte[] data = i % 2 == 0 ? randomBytes(4000 + i * 101, i) : textBytes(3000 + i, i);
+                BlobId id = repo.blobId(data);
+                repo.saveBlob(BlobType.DATA, id, data, 0, data.length);
+                ids.add(id);
+                datas.add(data);
+            }
+            // A blob larger than the coalescing limit on its own.
+            byte[] huge = randomBytes(PackRepository.COALESCE_RANGE + 1, 99);
+            ids.add(repo.blobId(huge));
+            datas.add(huge);
+            repo.saveBlob(BlobType.DATA, repo.blobId(huge), huge, 0, huge.length);
+            repo.flush();
+        }
+        assertThat(count(local, RepositoryLayout.DATA)).isGreaterThan(3);
+        List<Integer> order = new ArrayList<>();
+        for (int i = ids.size() - 1; i >= 0; i -= 2) {
+            order.add(i);
+        }
+        for (int i = 0; i < ids.size(); i += 2) {
+            order.add(i);
+        }
+        order.add(5);
+        order.add(5);
+        try (Repository repo = Repositories.open(local, PASSWORD)) {
+            List<byte[]> got = repo.loadBlobs(order.stream().map(ids::get).toList());
+            assertThat(got).hasSize(order.size());
+            for (int k = 0; k < order.size(); k++) {
+                assertThat(got.get(k)).isEqualTo(datas.get(order.get(k)));
+            }
+            assertThat(repo.loadBlobs(List.of())).isEmpty();
+        }
+    }
+
+    @Test
+    void loadBlobsFailsOnACorruptBlobInARangeAndOnAnUnknownBlob() {
+        List<BlobId> ids = new ArrayList<>();
+        try (Repository repo = Repositories.init(store, PASSWORD, InitOptions.forTests())) {
+            for (int i = 0; i < 10; i++) {
+                byte[] data = randomBytes(1000 + i, i);
+                ids.add(repo.blobId(data));
+                repo.saveBlob(BlobType.DATA, data);
+            }
+            repo.flush();
+        }
+        List<String> packs = new ArrayList<>();
+        store.list(RepositoryLayout.DATA, i -> packs.add(i.key()));
+        assertThat(packs).hasSize(1);
+        byte[] pack = store.get(packs.get(0));
+        pack[1500] ^= 0x10;
+        store.corrupt(packs.get(0), pack);
+        try (Repository repo = Repositories.open(store, PASSWORD)) {
+            assertThatThrownBy(() -> repo.loadBlobs(ids)).isInstanceOf(CorruptObjectException.class);
+            assertThatThrownBy(() -> repo.loadBlobs(List.of(repo.blobId(new byte[] {42}))))
+                .isInstanceOf(RepositoryException.class).hasMessageContaining("not in the repository's index");
+        }
+    }
+
+    @Test
     void blobsAreStoredInPacksOfKindPackAndMetadataIsMetadata() {
         try (Repository repo = Repositories.init(store, PASSWORD, InitOptions.forTests())) {
             BlobId root = saveTree(repo, "root");

@@ -57,9 +57,20 @@ import java.util.concurrent.atomic.AtomicReference;
  * symlinks in the way are replaced (an existing directory is reused).
  *
  * <p>Parallelism: files are written by a few worker threads, each holding one blob at a time, with
- * a bounded number of files queued.
+ * a bounded number of files queued. Small single-blob files are handed to the workers in batches
+ * (at most {@value #BATCH_FILES} files and {@value #BATCH_BYTES} bytes, in tree order, which is
+ * the order a backup stored them), so a batch loads its blobs with {@link Repository#loadBlobs}:
+ * one read per run of neighbouring blobs in a pack instead of one per file, and one hand-off
+ * between threads per batch instead of one per file.
  */
 public final class FileTreeTarget implements RestoreTarget {
+    /** Files of at most this size and one blob are batched. */
+    static final int BATCH_FILE_MAX = 1 << 20;
+    /** A batch holds at most this many files ... */
+    static final int BATCH_FILES = 64;
+    /** ... and this many bytes of content. */
+    static final int BATCH_BYTES = 4 << 20;
+
     private final Path target;
     private final boolean overwrite;
     private final int threads;
@@ -94,6 +105,7 @@ public final class FileTreeTarget implements RestoreTarget {
         run.blobPermits = new Semaphore(threads * 3);
         try {
             run.restoreTree(snapshot.root(), root, List.of());
+            run.submitBatch();
             run.awaitFiles();
             for (String inc : includes) {
                 if (!run.matchedIncludes.contains(TreeWalker.split(inc))) {
@@ -140,6 +152,9 @@ public final class FileTreeTarget implements RestoreTarget {
     private record DirMeta(Path path, TreeNode node) {
     }
 
+    private record PendingFile(Path path, TreeNode node, String display) {
+    }
+
     private enum Match { NONE, ANCESTOR, FULL }
 
     private final class Run {
@@ -163,6 +178,9 @@ public final class FileTreeTarget implements RestoreTarget {
         final AtomicLong errors = new AtomicLong();
         final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
         private final AtomicReference<Throwable> fatal = new AtomicReference<>();
+        /** Small files queued by the tree walk for the next batch (walk thread only). */
+        private List<PendingFile> batch = new ArrayList<>();
+        private long batchBytes;
 
         Run(Repository repository, Path root, ProgressListener progress, List<List<String>> selection) {
             this.repository = repository;
@@ -220,7 +238,7 @@ public final class FileTreeTarget implements RestoreTarget {
                         }
                     }
                     case SYMLINK -> makeSymlink(p, node, display);
-                    case FILE -> submitFile(p, node, display);
+                    case FILE -> queueFile(p, node, display);
                 }
             }
         }
@@ -299,7 +317,31 @@ public final class FileTreeTarget implements RestoreTarget {
             }
         }
 
-        private void submitFile(Path p, TreeNode node, String display) {
+        /** Batches a small single-blob file, or hands a larger one to a worker on its own. */
+        private void queueFile(Path p, TreeNode node, String display) {
+            if (node.content().size() > 1 || node.size() > BATCH_FILE_MAX) {
+                submit(() -> writeFile(p, node, display, null));
+                return;
+            }
+            batch.add(new PendingFile(p, node, display));
+            batchBytes += node.size();
+            if (batch.size() >= BATCH_FILES || batchBytes >= BATCH_BYTES) {
+                submitBatch();
+            }
+        }
+
+        /** Hands the queued small files to a worker, which loads their blobs together. */
+        void submitBatch() {
+            if (batch.isEmpty()) {
+                return;
+            }
+            List<PendingFile> files = batch;
+            batch = new ArrayList<>();
+            batchBytes = 0;
+            submit(() -> writeBatch(files));
+        }
+
+        private void submit(Runnable work) {
             try {
                 inFlight.acquire();
             } catch (InterruptedException e) {
@@ -309,7 +351,7 @@ public final class FileTreeTarget implements RestoreTarget {
             try {
                 pool.execute(() -> {
                     try {
-                        writeFile(p, node, display);
+                        work.run();
                     } catch (Throwable t) {
                         fatal.compareAndSet(null, t);
                     } finally {
@@ -322,7 +364,28 @@ public final class FileTreeTarget implements RestoreTarget {
             }
         }
 
-        private void writeFile(Path p, TreeNode node, String display) {
+        private void writeBatch(List<PendingFile> files) {
+            if (fatal.get() != null) {
+                return;
+            }
+            List<BlobId> ids = new ArrayList<>();
+            for (PendingFile f : files) {
+                ids.addAll(f.node().content());
+            }
+            List<byte[]> loaded = ids.isEmpty() ? List.of() : repository.loadBlobs(ids);
+            if (loaded.size() != ids.size()) {
+                throw new IllegalStateException("loadBlobs returned " + loaded.size() + " blobs for " + ids.size() + " ids");
+            }
+            int next = 0;
+            for (PendingFile f : files) {
+                int n = f.node().content().size();
+                writeFile(f.path(), f.node(), f.display(), loaded.subList(next, next + n));
+                next += n;
+            }
+        }
+
+        /** Writes one file; {@code loaded} is its content when the caller loaded it already. */
+        private void writeFile(Path p, TreeNode node, String display, List<byte[]> loaded) {
             if (fatal.get() != null) {
                 return;
             }
@@ -332,7 +395,11 @@ public final class FileTreeTarget implements RestoreTarget {
                 try (FileChannel ch = FileChannel.open(p, Set.of(StandardOpenOption.WRITE,
                         StandardOpenOption.CREATE_NEW, LinkOption.NOFOLLOW_LINKS),
                         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-                    if (node.content().size() <= 1) {
+                    if (loaded != null) {
+                        for (byte[] data : loaded) {
+                            write(ch, data);
+                        }
+                    } else if (node.content().size() <= 1) {
                         for (BlobId id : node.content()) {
                             write(ch, repository.loadBlob(id));
                         }

@@ -87,6 +87,37 @@ class FileTreeRepositoryTest {
     }
 
     @Test
+    void manySmallFilesRestoredInBatchesKeepTheirContentAndMetadata() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("src/many"));
+        Random r = new Random(5);
+        for (int d = 0; d < 3; d++) {
+            Path dir = Files.createDirectories(src.resolve("d" + d));
+            for (int i = 0; i < 2 * FileTreeTarget.BATCH_FILES + 7; i++) {
+                byte[] data = new byte[r.nextInt(4000)];
+                r.nextBytes(data);
+                Path f = Files.write(dir.resolve("f" + i), data);
+                Files.setLastModifiedTime(f, FileTime.from(1_600_000_000_000_000_000L + i, TimeUnit.NANOSECONDS));
+                if (i % 5 == 0) {
+                    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r-----"));
+                }
+            }
+            // the same content twice in one batch, and a file too large to batch between them
+            Files.writeString(dir.resolve("dup-a"), "same content");
+            byte[] large = new byte[FileTreeTarget.BATCH_FILE_MAX + 1];
+            r.nextBytes(large);
+            Files.write(dir.resolve("large"), large);
+            Files.writeString(dir.resolve("dup-b"), "same content");
+            Files.write(dir.resolve("empty"), new byte[0]);
+        }
+        backup(src);
+        Path target = tmp.resolve("restore-many");
+        try (Repository repo = open()) {
+            new FileTreeTarget(target, false, 2).restore(repo, repo.snapshot("latest"), List.of(), ProgressListener.NONE);
+        }
+        FileTreeTargetTest.assertSameTree(src, target.resolve("many"));
+    }
+
+    @Test
     void unchangedFilesAreNotReadOnTheSecondBackup() throws Exception {
         Path src = Files.createDirectories(tmp.resolve("data"));
         for (int i = 0; i < 20; i++) {
