@@ -12,10 +12,10 @@ import java.util.List;
  * Row counts and content checksums of tables, computed the same way at backup time (inside the
  * exported snapshot pg_dump reads) and after a restore, so equal values mean equal data.
  *
- * <p>Two algorithms. Backups since manifest version 2 take {@value PgCopyLineHasher#ALGORITHM} from
- * the dump stream itself ({@link PgCustomArchiveScanner}) and the restore recomputes it with
- * {@link #ofCopy}. The SQL checksum below is the fallback when a dump cannot be scanned, and what older
- * backups hold; both stay readable.
+ * <p>Backups since manifest version 3 take {@value PgCopyLineHasher#ALGORITHM} (version 2:
+ * {@value PgCopyLineHasher#SHA256_ALGORITHM}) from the dump stream itself ({@link PgCustomArchiveScanner})
+ * and the restore recomputes it with {@link #ofCopy}. The SQL checksum below is the fallback when a dump
+ * cannot be scanned, and what version 1 backups hold; all stay readable.
  *
  * <p>The SQL checksum ({@value #ALGORITHM}) is the sum, as an exact numeric, of the first 64 bits of
  * {@code md5(row::text)} over all rows, read as a signed integer. A sum is independent of row order,
@@ -74,16 +74,17 @@ final class PgChecksums {
     }
 
     /**
-     * Counts and checksums a table as {@value PgCopyLineHasher#ALGORITHM}: copies it out as text over
-     * this connection (whose session {@link #fixSession} has fixed, as pg_dump's is) with the column
-     * list pg_dump used, and hashes each line ({@link PgCopyLineHasher}).
+     * Counts and checksums a table with one of the COPY line algorithms ({@link PgCopyLineHasher}):
+     * copies it out as text over this connection (whose session {@link #fixSession} has fixed, as
+     * pg_dump's is) with the column list pg_dump used, and hashes each line.
      *
      * @param copyColumns the column list recorded from pg_dump's COPY statement; null copies all columns
+     * @param algorithm {@value PgCopyLineHasher#ALGORITHM} or {@value PgCopyLineHasher#SHA256_ALGORITHM}
      */
-    static PostgresManifest.TableStats ofCopy(Connection c, String schema, String table, String copyColumns)
-            throws SQLException {
+    static PostgresManifest.TableStats ofCopy(Connection c, String schema, String table, String copyColumns,
+            String algorithm) throws SQLException {
         String cols = copyColumns == null || copyColumns.isBlank() ? "" : " (" + copyColumns + ")";
-        PgCopyLineHasher hasher = new PgCopyLineHasher();
+        PgCopyLineHasher hasher = new PgCopyLineHasher(algorithm);
         java.io.OutputStream sink = new java.io.OutputStream() {
             @Override
             public void write(int b) {

@@ -80,18 +80,25 @@ final class PgCustomArchiveScanner {
     }
 
     private final InputStream in;
+    private final String algorithm;
     private final byte[] buf = new byte[64 * 1024];
     private int intSize;
     private int offSize;
     private int minor;
 
-    private PgCustomArchiveScanner(InputStream in) {
+    private PgCustomArchiveScanner(InputStream in, String algorithm) {
         this.in = in;
+        this.algorithm = algorithm;
     }
 
-    /** Reads {@code in} to its end. */
+    /** Reads {@code in} to its end, checksumming with {@value PgCopyLineHasher#ALGORITHM}. */
     static Result scan(InputStream in) throws IOException {
-        return new PgCustomArchiveScanner(in).run();
+        return scan(in, PgCopyLineHasher.ALGORITHM);
+    }
+
+    /** Reads {@code in} to its end, checksumming with {@code algorithm} (one {@link PgCopyLineHasher#knows}). */
+    static Result scan(InputStream in, String algorithm) throws IOException {
+        return new PgCustomArchiveScanner(in, algorithm).run();
     }
 
     private record Entry(String schema, String table, String copyColumns) {
@@ -160,7 +167,7 @@ final class PgCustomArchiveScanner {
             int dumpId = readInt();
             if (type == BLK_DATA) {
                 Entry e = data.get(dumpId);
-                PgCopyLineHasher hasher = e == null ? null : new PgCopyLineHasher();
+                PgCopyLineHasher hasher = e == null ? null : new PgCopyLineHasher(algorithm);
                 readChunks(hasher);
                 if (e != null) {
                     hasher.finish();

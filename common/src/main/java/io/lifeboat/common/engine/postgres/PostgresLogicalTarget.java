@@ -487,10 +487,10 @@ public final class PostgresLogicalTarget implements RestoreTarget {
 
     /** Refuses, before anything is written, checksums this version cannot recompute. */
     private static void checkAlgorithm(String algorithm) {
-        if (!PgChecksums.ALGORITHM.equals(algorithm) && !PgCopyLineHasher.ALGORITHM.equals(algorithm)) {
+        if (!PgChecksums.ALGORITHM.equals(algorithm) && !PgCopyLineHasher.knows(algorithm)) {
             throw new EngineException("the backup's table checksums use algorithm '" + algorithm + "', which this "
-                + "version of Lifeboat cannot validate (it knows " + PgCopyLineHasher.ALGORITHM + " and "
-                + PgChecksums.ALGORITHM + "); use a newer Lifeboat");
+                + "version of Lifeboat cannot validate (it knows " + PgCopyLineHasher.ALGORITHM + ", "
+                + PgCopyLineHasher.SHA256_ALGORITHM + " and " + PgChecksums.ALGORITHM + "); use a newer Lifeboat");
         }
     }
 
@@ -505,8 +505,8 @@ public final class PostgresLogicalTarget implements RestoreTarget {
                         PostgresRestoreReport.Status.MISSING));
                     continue;
                 }
-                PostgresManifest.TableStats found = PgCopyLineHasher.ALGORITHM.equals(algorithm)
-                    ? PgChecksums.ofCopy(c, t.schema(), t.table(), t.copyColumns())
+                PostgresManifest.TableStats found = PgCopyLineHasher.knows(algorithm)
+                    ? PgChecksums.ofCopy(c, t.schema(), t.table(), t.copyColumns(), algorithm)
                     : PgChecksums.of(c, t.schema(), t.table());
                 long expectedRows = request.schemaOnly() ? 0 : t.rows();
                 String expectedSum = request.schemaOnly() ? "0" : t.checksum();

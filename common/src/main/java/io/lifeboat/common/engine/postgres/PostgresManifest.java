@@ -12,8 +12,10 @@ import java.util.Optional;
  * tool from which server, and per table the row count and checksum taken in the dump's snapshot
  * (see {@link PgCopyLineHasher} and {@link PgChecksums}). Holds no connection secrets.
  *
- * <p>Versions: 2 adds {@code Database.checksumAlgorithm} and {@code TableStats.copyColumns}; a
- * version 1 manifest has neither and its checksums are all {@code sum-md5-64}. Both are read.
+ * <p>Versions: 3 changes the algorithm of the stream checksums from {@code copy-sum-sha256-64} to
+ * {@code copy-sum-xxh64} (the fields are the same); 2 adds {@code Database.checksumAlgorithm} and
+ * {@code TableStats.copyColumns}; a version 1 manifest has neither and its checksums are all
+ * {@code sum-md5-64}. All are read.
  *
  * @param version manifest format version ({@value #VERSION})
  * @param serverVersion {@code server_version} of the dumped server
@@ -21,13 +23,14 @@ import java.util.Optional;
  * @param pgDumpVersion the {@code pg_dump --version} line
  * @param pgDumpMajor its major version (pg_restore must be at least this)
  * @param checksumAlgorithm how table checksums were computed, unless a database says otherwise:
- *     {@code copy-sum-sha256-64} ({@link PgCopyLineHasher}) or {@code sum-md5-64} ({@link PgChecksums})
+ *     {@code copy-sum-xxh64} (version 3) or {@code copy-sum-sha256-64} (version 2), both
+ *     {@link PgCopyLineHasher}, or {@code sum-md5-64} ({@link PgChecksums})
  * @param globals true if {@code globals.sql} holds {@code pg_dumpall --globals-only}
  * @param databases one entry per dumped database
  */
 public record PostgresManifest(int version, String serverVersion, int serverVersionNum, String pgDumpVersion,
         int pgDumpMajor, String checksumAlgorithm, boolean globals, List<Database> databases) {
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
     /** The oldest version still read: 1 lacks per-database algorithms and COPY column lists. */
     public static final int MIN_VERSION = 1;
     public static final String NODE = "manifest.json";
@@ -74,7 +77,7 @@ public record PostgresManifest(int version, String serverVersion, int serverVers
      * A table's row count and checksum, and the names of the objects that belong to it, so that a
      * single-table restore can bring them back too.
      *
-     * @param copyColumns for {@code copy-sum-sha256-64}: the column list of pg_dump's COPY statement as
+     * @param copyColumns for the {@code copy-sum-*} algorithms: the column list of pg_dump's COPY statement as
      *     written there (quoted identifiers, comma separated), which the restore-side check copies out
      *     in the same order; null otherwise
      */

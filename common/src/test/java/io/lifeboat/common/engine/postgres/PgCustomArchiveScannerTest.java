@@ -51,11 +51,99 @@ class PgCustomArchiveScannerTest {
     @Test
     void theLineHashIsOrderIndependentAndStopsAtTheEndOfDataMarker() {
         assertThat(hash("a\nb\nc\n")).isEqualTo(hash("c\na\nb\n")).isNotEqualTo(hash("a\nb\nd\n"));
+        String sha = PgCopyLineHasher.SHA256_ALGORITHM;
+        assertThat(hash("a\nb\nc\n", sha)).isEqualTo(hash("c\na\nb\n", sha)).isNotEqualTo(hash("a\nb\nd\n", sha));
+        assertThat(hash("a\nb\n\\.\nignored\n", sha)).isEqualTo(hash("a\nb\n", sha));
         assertThat(hash("a\nb\n\\.\nignored\n")).isEqualTo(hash("a\nb\n"));
         PgCopyLineHasher h = new PgCopyLineHasher();
         byte[] b = "x\n\\\n\\.x\n".getBytes(StandardCharsets.UTF_8);
         h.update(b, 0, b.length);
         assertThat(h.rows()).isEqualTo(3);
+    }
+
+    @Test
+    void bothLineAlgorithmsGiveTheirReferenceValues() {
+        // Sums computed independently (Python: libxxhash's XXH64, hashlib's SHA-256); the SHA-256 value is
+        // what manifest version 2 backups hold, so it must never change.
+        assertThat(hash(ROWS)).isEqualTo("18375830595874530672");
+        assertThat(hash(ROWS, PgCopyLineHasher.SHA256_ALGORITHM)).isEqualTo("1076399901053687694");
+        assertThat(PgCopyLineHasher.knows("copy-sum-xxh64")).isTrue();
+        assertThat(PgCopyLineHasher.knows("copy-sum-sha256-64")).isTrue();
+        assertThat(PgCopyLineHasher.knows("sum-md5-64")).isFalse();
+        assertThatThrownBy(() -> new PgCopyLineHasher("sum-md5-64")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void linesCutAnywhereAndOfAnyLengthHashAsWholeLines() {
+        Random rnd = new Random(3);
+        for (String algorithm : new String[] {PgCopyLineHasher.ALGORITHM, PgCopyLineHasher.SHA256_ALGORITHM}) {
+            for (int round = 0; round < 200; round++) {
+                StringBuilder sb = new StringBuilder();
+                int lines = rnd.nextInt(6);
+                for (int i = 0; i < lines; i++) {
+                    int len = rnd.nextInt(5) == 0 ? rnd.nextInt(300) : rnd.nextInt(20);
+                    for (int j = 0; j < len; j++) {
+                        sb.append((char) ('a' + rnd.nextInt(26)));
+                    }
+                    sb.append('\n');
+                }
+                byte[] b = sb.toString().getBytes(StandardCharsets.UTF_8);
+                PgCopyLineHasher whole = new PgCopyLineHasher(algorithm);
+                whole.update(b, 0, b.length);
+                PgCopyLineHasher cut = new PgCopyLineHasher(algorithm);
+                int off = 0;
+                while (off < b.length) {
+                    int n = Math.min(b.length - off, rnd.nextInt(50));
+                    cut.update(b, off, n);
+                    off += n;
+                }
+                assertThat(cut.rows()).isEqualTo(whole.rows()).isEqualTo(lines);
+                assertThat(cut.checksum()).isEqualTo(whole.checksum()).isEqualTo(sumOfLines(sb.toString(), algorithm));
+            }
+        }
+    }
+
+    @Test
+    void theNewlineSearchFindsTheFirstNewlineAtEveryPosition() {
+        for (int len = 0; len < 40; len++) {
+            for (int at = 0; at <= len; at++) {
+                byte[] b = new byte[len + 3];
+                Arrays.fill(b, (byte) 0x8A); // 0x0A with the high bit set, and a borrow source
+                if (at < len) {
+                    b[1 + at] = '\n';
+                    if (at + 1 < len) {
+                        b[2 + at] = '\n';
+                    }
+                }
+                assertThat(PgCopyLineHasher.indexOfNewline(b, 1, 1 + len)).as("len %d at %d", len, at).isEqualTo(1 + at);
+            }
+        }
+        byte[] zeros = new byte[17];
+        zeros[9] = '\n';
+        assertThat(PgCopyLineHasher.indexOfNewline(zeros, 0, 17)).isEqualTo(9);
+        zeros[3] = 0x0B;
+        zeros[2] = 0x09;
+        assertThat(PgCopyLineHasher.indexOfNewline(zeros, 0, 17)).isEqualTo(9);
+    }
+
+    /** The checksum by its definition, line by line, one hash call each. */
+    private static String sumOfLines(String text, String algorithm) {
+        long sum = 0;
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length - 1; i++) {
+            byte[] line = lines[i].getBytes(StandardCharsets.UTF_8);
+            if (PgCopyLineHasher.ALGORITHM.equals(algorithm)) {
+                sum += Xxh64.hash(line, 0, line.length);
+            } else {
+                try {
+                    byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(line);
+                    sum += java.nio.ByteBuffer.wrap(d).getLong();
+                } catch (java.security.NoSuchAlgorithmException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return Long.toUnsignedString(sum);
     }
 
     @Test
@@ -164,7 +252,11 @@ class PgCustomArchiveScannerTest {
     }
 
     static String hash(String lines) {
-        PgCopyLineHasher h = new PgCopyLineHasher();
+        return hash(lines, PgCopyLineHasher.ALGORITHM);
+    }
+
+    static String hash(String lines, String algorithm) {
+        PgCopyLineHasher h = new PgCopyLineHasher(algorithm);
         byte[] b = lines.getBytes(StandardCharsets.UTF_8);
         h.update(b, 0, b.length);
         h.finish();

@@ -159,7 +159,7 @@ class PostgresArgumentsTest {
                         List.of(new PostgresManifest.ForeignKey("fk", "public", "u")), List.of("trg"), List.of("id"),
                         List.of("t_id_seq")))))));
         assertThat(PostgresManifest.decode(m.encode())).isEqualTo(m);
-        for (String bad : List.of("", "{", "[]", "{\"version\":3}", "{\"version\":0}", "{\"version\":\"x\"}", "null")) {
+        for (String bad : List.of("", "{", "[]", "{\"version\":4}", "{\"version\":0}", "{\"version\":\"x\"}", "null")) {
             assertThatThrownBy(() -> PostgresManifest.decode(bad.getBytes(StandardCharsets.UTF_8)))
                 .as(bad).isInstanceOf(CorruptObjectException.class);
         }
@@ -177,6 +177,13 @@ class PostgresArgumentsTest {
         assertThat(back).isEqualTo(v2);
         assertThat(back.database("a").orElseThrow().algorithm(back)).isEqualTo("copy-sum-sha256-64");
         assertThat(back.database("b").orElseThrow().algorithm(back)).isEqualTo("sum-md5-64");
+        // Version 3: the same fields, stream checksums copy-sum-xxh64.
+        PostgresManifest v3 = new PostgresManifest(3, "15.2", 150002, "pg_dump (PostgreSQL) 15.2", 15,
+            "copy-sum-xxh64", false, List.of(new PostgresManifest.Database("a", "a.dump", 1, List.of(
+                new PostgresManifest.TableStats("public", "t", 1, "18375830595874530672", null, "id")), null)));
+        PostgresManifest back3 = PostgresManifest.decode(v3.encode());
+        assertThat(back3).isEqualTo(v3);
+        assertThat(back3.database("a").orElseThrow().algorithm(back3)).isEqualTo("copy-sum-xxh64");
         byte[] truncated = java.util.Arrays.copyOf(m.encode(), m.encode().length / 2);
         assertThatThrownBy(() -> PostgresManifest.decode(truncated)).isInstanceOf(CorruptObjectException.class);
     }

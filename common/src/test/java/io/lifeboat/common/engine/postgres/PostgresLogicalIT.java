@@ -138,8 +138,8 @@ class PostgresLogicalIT {
         sql(db, ddl.toString());
         Snapshot s = source(List.of(db), false).backup(repo, options(), ProgressListener.NONE).snapshot();
         PostgresManifest m = PostgresLogicalTarget.manifest(repo, s);
-        assertThat(m.version()).isEqualTo(2);
-        assertThat(m.database(db).orElseThrow().algorithm(m)).isEqualTo("copy-sum-sha256-64");
+        assertThat(m.version()).isEqualTo(3);
+        assertThat(m.database(db).orElseThrow().algorithm(m)).isEqualTo("copy-sum-xxh64");
         assertThat(m.database(db).orElseThrow().tables()).hasSize(6).allSatisfy(t -> assertThat(t.copyColumns()).isNotNull());
 
         String copy = newName();
@@ -150,9 +150,36 @@ class PostgresLogicalIT {
         try (Connection c = open(db)) {
             PgChecksums.fixSession(c);
             for (PostgresManifest.TableStats t : m.database(db).orElseThrow().tables()) {
-                PostgresManifest.TableStats again = PgChecksums.ofCopy(c, t.schema(), t.table(), t.copyColumns());
+                PostgresManifest.TableStats again = PgChecksums.ofCopy(c, t.schema(), t.table(), t.copyColumns(),
+                    "copy-sum-xxh64");
                 assertThat(again.rows()).as(t.qualified()).isEqualTo(t.rows());
                 assertThat(again.checksum()).as(t.qualified()).isEqualTo(t.checksum());
+            }
+        }
+        // Manifest version 2 backups hold copy-sum-sha256-64: the restore-side check of that algorithm
+        // still gives what a scan of pg_dump's archive gives.
+        ProcessBuilder dump = new ProcessBuilder(infra.pgBinDir().resolve("pg_dump").toString(), "-Fc", "-Z0", "-h",
+            infra.pgHost(), "-p", Integer.toString(infra.pgPort()), "-U", infra.pgUser(), "-d", db);
+        dump.environment().put("PGPASSWORD", infra.pgPassword());
+        dump.environment().put("PGOPTIONS", PostgresLogicalSource.DUMP_OPTIONS);
+        dump.redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process p = dump.start();
+        PgCustomArchiveScanner.Result sha;
+        try (java.io.InputStream in = p.getInputStream()) {
+            sha = PgCustomArchiveScanner.scan(in, "copy-sum-sha256-64");
+        }
+        assertThat(p.waitFor()).isZero();
+        try (Connection c = open(db)) {
+            PgChecksums.fixSession(c);
+            for (PostgresManifest.TableStats t : m.database(db).orElseThrow().tables()) {
+                PostgresManifest.TableStats again = PgChecksums.ofCopy(c, t.schema(), t.table(), t.copyColumns(),
+                    "copy-sum-sha256-64");
+                PgCustomArchiveScanner.TableData d = sha.table(t.schema(), t.table());
+                assertThat(again.rows()).as(t.qualified()).isEqualTo(d.rows()).isEqualTo(t.rows());
+                assertThat(again.checksum()).as(t.qualified()).isEqualTo(d.checksum());
+                if (t.rows() > 0) {
+                    assertThat(again.checksum()).as(t.qualified()).isNotEqualTo(t.checksum());
+                }
             }
         }
         // A changed row changes the checksum.
@@ -160,7 +187,8 @@ class PostgresLogicalIT {
         PostgresManifest.TableStats t0 = m.database(db).orElseThrow().table("public", "t 0").orElseThrow();
         try (Connection c = open(copy)) {
             PgChecksums.fixSession(c);
-            PostgresManifest.TableStats changed = PgChecksums.ofCopy(c, "public", "t 0", t0.copyColumns());
+            PostgresManifest.TableStats changed = PgChecksums.ofCopy(c, "public", "t 0", t0.copyColumns(),
+                "copy-sum-xxh64");
             assertThat(changed.rows()).isEqualTo(t0.rows());
             assertThat(changed.checksum()).isNotEqualTo(t0.checksum());
         }
@@ -182,7 +210,7 @@ class PostgresLogicalIT {
             .contains("database '" + db + "': the archive could not be scanned (archive is compressed")
             .contains("checksummed with SQL (sum-md5-64)");
         PostgresManifest m = PostgresLogicalTarget.manifest(repo, r.snapshot());
-        assertThat(m.checksumAlgorithm()).isEqualTo("copy-sum-sha256-64");
+        assertThat(m.checksumAlgorithm()).isEqualTo("copy-sum-xxh64");
         assertThat(m.database(db).orElseThrow().algorithm(m)).isEqualTo("sum-md5-64");
         assertThat(m.database(db).orElseThrow().table("shop", "orders").orElseThrow().rows()).isEqualTo(500);
         PostgresRestoreReport report = target(new PostgresRestoreRequest(db, newName(), null, null, false, false, true,
