@@ -81,7 +81,10 @@ final class PgCustomArchiveScanner {
 
     private final InputStream in;
     private final String algorithm;
+    /** Read ahead from {@link #in}: bytes {@code [pos, lim)} are not consumed yet. */
     private final byte[] buf = new byte[64 * 1024];
+    private int pos;
+    private int lim;
     private int intSize;
     private int offSize;
     private int minor;
@@ -160,7 +163,7 @@ final class PgCustomArchiveScanner {
         }
         Map<String, TableData> tables = new LinkedHashMap<>();
         while (true) {
-            int type = in.read();
+            int type = pos < lim || fill() ? buf[pos++] & 0xFF : -1;
             if (type < 0) {
                 break;
             }
@@ -273,24 +276,38 @@ final class PgCustomArchiveScanner {
                 throw new MalformedArchiveException("bad data chunk length " + len);
             }
             while (len > 0) {
-                int n = in.read(buf, 0, Math.min(len, buf.length));
-                if (n < 0) {
+                if (pos == lim && !fill()) {
                     throw new MalformedArchiveException("archive ends inside a data chunk");
                 }
+                int n = Math.min(len, lim - pos);
                 if (hasher != null) {
-                    hasher.update(buf, 0, n);
+                    hasher.update(buf, pos, n);
                 }
+                pos += n;
                 len -= n;
             }
         }
     }
 
+    /** Reads more into the empty {@link #buf}; false at the end of the stream. */
+    private boolean fill() throws IOException {
+        int n;
+        do {
+            n = in.read(buf, 0, buf.length);
+        } while (n == 0);
+        if (n < 0) {
+            return false;
+        }
+        pos = 0;
+        lim = n;
+        return true;
+    }
+
     private int readByte() throws IOException {
-        int b = in.read();
-        if (b < 0) {
+        if (pos == lim && !fill()) {
             throw new MalformedArchiveException("archive is truncated");
         }
-        return b;
+        return buf[pos++] & 0xFF;
     }
 
     private int readInt() throws IOException {
@@ -316,12 +333,25 @@ final class PgCustomArchiveScanner {
         return new String(readN(len), StandardCharsets.UTF_8);
     }
 
+    /** {@code n} bytes; a long one grows as it arrives, so a corrupt length does not allocate up front. */
     private byte[] readN(int n) throws IOException {
-        byte[] b = in.readNBytes(n);
-        if (b.length < n) {
-            throw new MalformedArchiveException("archive is truncated");
+        java.io.ByteArrayOutputStream big = n > buf.length ? new java.io.ByteArrayOutputStream(buf.length) : null;
+        byte[] b = big == null ? new byte[n] : null;
+        int done = 0;
+        while (done < n) {
+            if (pos == lim && !fill()) {
+                throw new MalformedArchiveException("archive is truncated");
+            }
+            int k = Math.min(n - done, lim - pos);
+            if (big == null) {
+                System.arraycopy(buf, pos, b, done, k);
+            } else {
+                big.write(buf, pos, k);
+            }
+            pos += k;
+            done += k;
         }
-        return b;
+        return big == null ? b : big.toByteArray();
     }
 
     private void skip(int n) throws IOException {
@@ -332,11 +362,19 @@ final class PgCustomArchiveScanner {
      * Passes a stream through unchanged while a background thread scans a copy of it. Whoever reads
      * the tap must call {@link #result} (or {@link #close}) when done, also on failure, so the scanner
      * thread ends. The scan never slows or fails the reader: once it has failed, copies are dropped.
+     *
+     * <p>The copies are handed over in blocks of {@value #BLOCK} bytes, not one per read: a pipe read
+     * is at most 64 KiB, and waking the scanner thread for each cost more CPU than the scan itself.
+     * At most {@value #BLOCKS} blocks wait.
      */
     static final class Tap extends FilterInputStream {
+        static final int BLOCK = 256 * 1024;
+        static final int BLOCKS = 16;
         private static final byte[] END = new byte[0];
-        private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(64);
+        private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(BLOCKS);
         private final CompletableFuture<Result> result = new CompletableFuture<>();
+        private byte[] pending = new byte[BLOCK];
+        private int pendingLength;
         private boolean ended;
 
         Tap(InputStream in) {
@@ -354,7 +392,7 @@ final class PgCustomArchiveScanner {
                 @Override
                 public int read() throws IOException {
                     byte[] one = new byte[1];
-                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF; // the scanner reads blocks; kept for the contract
                 }
 
                 @Override
@@ -394,7 +432,7 @@ final class PgCustomArchiveScanner {
             if (b < 0) {
                 end();
             } else {
-                feed(new byte[] {(byte) b});
+                copy(new byte[] {(byte) b}, 0, 1);
             }
             return b;
         }
@@ -405,7 +443,7 @@ final class PgCustomArchiveScanner {
             if (n < 0) {
                 end();
             } else if (n > 0) {
-                feed(Arrays.copyOfRange(b, off, off + n));
+                copy(b, off, n);
             }
             return n;
         }
@@ -435,6 +473,25 @@ final class PgCustomArchiveScanner {
             end();
         }
 
+        /** Adds bytes to the pending block, handing over each block as it fills. */
+        private void copy(byte[] b, int off, int n) {
+            if (ended || result.isDone()) {
+                return;
+            }
+            while (n > 0) {
+                int k = Math.min(n, BLOCK - pendingLength);
+                System.arraycopy(b, off, pending, pendingLength, k);
+                pendingLength += k;
+                off += k;
+                n -= k;
+                if (pendingLength == BLOCK) {
+                    feed(pending);
+                    pending = new byte[BLOCK];
+                    pendingLength = 0;
+                }
+            }
+        }
+
         private void feed(byte[] copy) {
             try {
                 while (!result.isDone() && !queue.offer(copy, 100, TimeUnit.MILLISECONDS)) {
@@ -449,6 +506,10 @@ final class PgCustomArchiveScanner {
         private void end() {
             if (!ended) {
                 ended = true;
+                if (pendingLength > 0) {
+                    feed(Arrays.copyOf(pending, pendingLength));
+                }
+                pending = null;
                 feed(END);
             }
         }
