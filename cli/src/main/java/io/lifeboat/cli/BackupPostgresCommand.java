@@ -36,16 +36,29 @@ final class BackupPostgresCommand extends RepoCommand {
     @Mixin
     StreamBackupOptions backup;
 
+    /** Started before the repository opens ({@link #startBeforeOpen}); its chunker is set in {@link #run}. */
+    private PostgresLogicalSource.Prepared prepared;
+
     @Override
-    int run(Repository repo) {
+    void checkArguments() {
         if (all && !databases.isEmpty()) {
             throw new CliException("use either --all or --database", ExitCodes.USAGE);
         }
         if (!all && databases.isEmpty() && !globals) {
             throw new CliException("nothing to back up: give --database NAME, --all or --globals", ExitCodes.USAGE);
         }
-        PostgresLogicalSource source = new PostgresLogicalSource(pg.connection(root.env), pg.tools(), databases, all,
-            globals, root.backend.chunker(repo.chunkerParams()));
+    }
+
+    /** The server's versions, the databases and the first exported snapshot, while the repository opens. */
+    @Override
+    AutoCloseable startBeforeOpen() {
+        prepared = PostgresLogicalSource.prepare(pg.connection(root.env), pg.tools(), databases, all, globals);
+        return prepared;
+    }
+
+    @Override
+    int run(Repository repo) {
+        PostgresLogicalSource source = prepared.source(root.backend.chunker(repo.chunkerParams()));
         BackupOptions options = backup.options();
         BackupResult result;
         try (ProgressReporter progress = ProgressReporter.create("backup", root.err, root.quiet || root.json)) {

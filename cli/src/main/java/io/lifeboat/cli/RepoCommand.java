@@ -27,6 +27,7 @@ abstract class RepoCommand implements Callable<Integer> {
         checkArguments();
         CliSettings s = root.settings();
         RepositoryLocation location = s.location();
+        AutoCloseable early = startBeforeOpen();
         try (KeyCredentials c = s.credentials(kmsKeyIdNamesNewSlot());
                 Repository repo = root.backend.open(location, c, access())) {
             if (c.passphrase() != null) {
@@ -37,7 +38,18 @@ abstract class RepoCommand implements Callable<Integer> {
             return run(repo);
         } finally {
             credentials = null;
+            if (early != null) {
+                early.close();
+            }
         }
+    }
+
+    /**
+     * Work that needs no repository, started in the background before it opens (the password's scrypt,
+     * a KMS call) so the two overlap; closed after the repository, whatever happened. Null: none.
+     */
+    AutoCloseable startBeforeOpen() {
+        return null;
     }
 
     /**

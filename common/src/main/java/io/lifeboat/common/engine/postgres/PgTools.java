@@ -48,6 +48,9 @@ public final class PgTools {
     public String versionLine(String name) {
         ChildProcess.Outcome<String> out = ChildProcess.readStdout(List.of(tool(name), "--version"), Map.of(),
             in -> new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        if (!out.ok()) {
+            throw new EngineException(name + " --version failed with code " + out.exitCode() + ": " + out.stderr());
+        }
         return out.value().strip();
     }
 

@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -56,9 +57,14 @@ import java.util.concurrent.Future;
  * Databases are consistent each on its own, not with each other.
  *
  * <p>Errors: connection, permission and version problems throw {@link EngineException} with one line
- * that says what to do, before anything is committed. Threading: as {@link BackupSource}.
+ * that says what to do, before anything is committed.
+ *
+ * <p>Overlap: {@link #prepare} starts the work that needs no repository (server and tool versions,
+ * the list of databases, the first database's exported snapshot) on a background thread, so a caller
+ * can open the repository (scrypt, a KMS call) meanwhile; {@link #backup} then uses it. Whoever calls
+ * {@link #prepare} must {@link #close} the source. Threading: as {@link BackupSource}.
  */
-public final class PostgresLogicalSource implements BackupSource {
+public final class PostgresLogicalSource implements BackupSource, AutoCloseable {
     public static final String SOURCE_TYPE = "postgres-logical";
 
     /** Bytes of a dump stored apart from the rest, so that its time stamp does not spoil deduplication. */
@@ -70,6 +76,8 @@ public final class PostgresLogicalSource implements BackupSource {
     private final boolean all;
     private final boolean globals;
     private final Chunker chunker;
+    /** Started by {@link #prepare} ({@link Prepared#source}); taken by {@link #backup}. */
+    private CompletableFuture<Preflight> prepared;
 
     /**
      * @param databases databases to dump; ignored when {@code all}
@@ -109,13 +117,110 @@ public final class PostgresLogicalSource implements BackupSource {
         return p;
     }
 
+    /**
+     * What {@link #backup} learns before it reads any data.
+     *
+     * @param first the first database's exported snapshot, or null (none, or not taken yet)
+     */
+    private record Preflight(String serverVersion, int serverVersionNum, List<String> names, int dumpMajor,
+            String dumpVersion, Exported first) {
+    }
+
+    /**
+     * Starts, on a background thread, what a backup needs before its first byte of data and before
+     * it knows its repository: the server's and pg_dump's versions, the databases, and the first
+     * database's exported snapshot. Errors surface from {@link #backup}. Close the result when done.
+     *
+     * @param databases as for the constructor
+     */
+    public static Prepared prepare(PgConnection conn, PgTools tools, List<String> databases, boolean all,
+            boolean globals) {
+        return new Prepared(conn, tools, databases, all, globals);
+    }
+
+    /** Work started by {@link #prepare}: becomes a source once the chunker is known. */
+    public static final class Prepared implements AutoCloseable {
+        private final PgConnection conn;
+        private final PgTools tools;
+        private final List<String> databases;
+        private final boolean all;
+        private final boolean globals;
+        private final CompletableFuture<Preflight> future;
+        private PostgresLogicalSource source;
+
+        private Prepared(PgConnection conn, PgTools tools, List<String> databases, boolean all, boolean globals) {
+            this.conn = conn;
+            this.tools = tools;
+            this.databases = List.copyOf(databases);
+            this.all = all;
+            this.globals = globals;
+            if (!all && databases.isEmpty() && !globals) {
+                throw new IllegalArgumentException("nothing to back up: name a database, all databases, or the globals");
+            }
+            this.future = CompletableFuture.supplyAsync(() -> preflight(conn, tools, this.databases, all, true), r -> {
+                Thread t = new Thread(r, "lifeboat-pg-prepare");
+                t.setDaemon(true);
+                t.start();
+            });
+        }
+
+        /** The source that uses this preparation; call once. */
+        public synchronized PostgresLogicalSource source(Chunker chunker) {
+            if (source != null) {
+                throw new IllegalStateException("the prepared source was already taken");
+            }
+            source = new PostgresLogicalSource(conn, tools, databases, all, globals, chunker);
+            source.prepared = future;
+            return source;
+        }
+
+        /** Ends what the backup did not use (an exported snapshot's transaction). */
+        @Override
+        public synchronized void close() {
+            if (source != null) {
+                source.close();
+            } else {
+                closeUnused(future);
+            }
+        }
+    }
+
+    /** Ends what {@link #prepare} started and {@link #backup} did not use (its snapshot transaction). */
     @Override
-    public BackupResult backup(Repository repository, BackupOptions options, ProgressListener progress) {
-        Instant start = Instant.now();
-        BackupCounters counters = new BackupCounters();
+    public void close() {
+        CompletableFuture<Preflight> p;
+        synchronized (this) {
+            p = prepared;
+            prepared = null;
+        }
+        closeUnused(p);
+    }
+
+    private static void closeUnused(CompletableFuture<Preflight> p) {
+        if (p == null) {
+            return;
+        }
+        try {
+            Preflight f = p.join();
+            if (f.first() != null) {
+                f.first().close();
+            }
+        } catch (RuntimeException e) {
+            // The preparation failed: nothing is open, and its error was reported or is moot.
+        }
+    }
+
+    private static Preflight preflight(PgConnection conn, PgTools tools, List<String> databases, boolean all,
+            boolean exportFirst) {
         String serverVersion;
         int serverVersionNum;
         List<String> names;
+        // pg_dump's version meanwhile: a process start and exit, beside the login.
+        CompletableFuture<String> versionLine = CompletableFuture.supplyAsync(() -> tools.versionLine("pg_dump"), r -> {
+            Thread t = new Thread(r, "lifeboat-pg-version");
+            t.setDaemon(true);
+            t.start();
+        });
         try (Connection admin = conn.open(conn.database())) {
             try (Statement st = admin.createStatement();
                     ResultSet rs = st.executeQuery("select current_setting('server_version'), "
@@ -124,18 +229,72 @@ public final class PostgresLogicalSource implements BackupSource {
                 serverVersion = rs.getString(1);
                 serverVersionNum = rs.getInt(2);
             }
-            names = new ArrayList<>(all ? allDatabases(admin) : checkExist(admin, databases));
+            names = new ArrayList<>(all ? allDatabases(admin) : checkExist(conn, admin, databases));
         } catch (SQLException e) {
             throw PgErrors.of(e, conn, conn.database(), "reading the list of databases");
         }
-        int dumpMajor = tools.majorVersion("pg_dump");
+        String dumpVersion;
+        try {
+            dumpVersion = versionLine.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw EngineException.propagate(e.getCause(), "running pg_dump --version");
+        }
+        int dumpMajor = PgTools.parseMajor(dumpVersion);
         PgTools.checkDumpSupports(dumpMajor, serverVersionNum);
-        String dumpVersion = tools.versionLine("pg_dump");
         for (String db : names) {
             if (!TreeNames.isSafe(db + ".dump") || db.equals(PostgresManifest.NODE) || db.equals("globals")) {
                 throw new EngineException("database name '" + db + "' cannot be stored as a snapshot node");
             }
         }
+        Exported first = null;
+        if (exportFirst && !names.isEmpty()) {
+            try {
+                first = export(conn, names.get(0));
+            } catch (EngineException e) {
+                // Left to the backup, which reports it (or, with --all, skips a database dropped meanwhile).
+            }
+        }
+        return new Preflight(serverVersion, serverVersionNum, names, dumpMajor, dumpVersion, first);
+    }
+
+    private Preflight takePrepared() {
+        CompletableFuture<Preflight> p;
+        synchronized (this) {
+            p = prepared;
+            prepared = null;
+        }
+        if (p == null) {
+            return preflight(conn, tools, databases, all, false);
+        }
+        try {
+            return p.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw EngineException.propagate(e.getCause(), "preparing the backup");
+        }
+    }
+
+    @Override
+    public BackupResult backup(Repository repository, BackupOptions options, ProgressListener progress) {
+        Instant start = Instant.now();
+        BackupCounters counters = new BackupCounters();
+        Preflight pre = takePrepared();
+        Exported firstExported = pre.first();
+        try {
+            return backup(repository, options, progress, start, counters, pre, firstExported);
+        } finally {
+            if (firstExported != null) {
+                firstExported.close();
+            }
+        }
+    }
+
+    private BackupResult backup(Repository repository, BackupOptions options, ProgressListener progress, Instant start,
+            BackupCounters counters, Preflight pre, Exported firstExported) {
+        String serverVersion = pre.serverVersion();
+        int serverVersionNum = pre.serverVersionNum();
+        List<String> names = new ArrayList<>(pre.names());
+        int dumpMajor = pre.dumpMajor();
+        String dumpVersion = pre.dumpVersion();
         List<TreeNode> nodes = new ArrayList<>();
         List<PostgresManifest.Database> dumped = new ArrayList<>();
         long total = 0;
@@ -147,7 +306,10 @@ public final class PostgresLogicalSource implements BackupSource {
                 progress.itemStarted(node);
                 DumpedDatabase d;
                 try {
-                    d = dumpDatabase(db, writer, progress);
+                    Exported e = firstExported != null && firstExported.db().equals(db) ? firstExported : export(conn, db);
+                    try (e) {
+                        d = dumpDatabase(e, writer, progress);
+                    }
                 } catch (EngineException e) {
                     if (all && e.getCause() instanceof SQLException se && "3D000".equals(se.getSQLState())) {
                         // With --all, a database dropped between listing and dumping is no longer part of "all".
@@ -219,20 +381,49 @@ public final class PostgresLogicalSource implements BackupSource {
      * ({@link PgCustomArchiveScanner}). If the archive cannot be scanned (or is not UTF-8), they are
      * computed with SQL ({@link PgChecksums}) in the same still-open snapshot instead.
      */
-    private DumpedDatabase dumpDatabase(String db, ContentWriter writer, ProgressListener progress) {
-        try (Connection c = conn.open(db)) {
+    /**
+     * A database's REPEATABLE READ, READ ONLY transaction and the snapshot it exported; closing it
+     * closes the connection, which ends the transaction.
+     */
+    private record Exported(String db, Connection connection, String snapshotId) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                // Closing ends the transaction whatever the error; there is nothing left to undo.
+            }
+        }
+    }
+
+    private static Exported export(PgConnection conn, String db) {
+        Connection c = null;
+        try {
+            c = conn.open(db);
             PgChecksums.fixSession(c);
             c.setAutoCommit(false);
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             c.setReadOnly(true);
-            String snapshotId;
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select pg_export_snapshot()")) {
                 rs.next();
-                snapshotId = rs.getString(1);
+                return new Exported(db, c, rs.getString(1));
             }
+        } catch (SQLException e) {
+            if (c != null) {
+                new Exported(db, c, null).close();
+            }
+            throw PgErrors.of(e, conn, db, "reading database '" + db + "'");
+        }
+    }
+
+    private DumpedDatabase dumpDatabase(Exported exported, ContentWriter writer, ProgressListener progress) {
+        String db = exported.db();
+        Connection c = exported.connection();
+        String snapshotId = exported.snapshotId();
+        try {
             // The listing (names and dependent objects, catalog reads only) runs on this connection
-            // while pg_dump reads the exported snapshot over its own. If pg_dump fails, leaving this
-            // block closes the connection, which ends the listing.
+            // while pg_dump reads the exported snapshot over its own. If pg_dump fails, the caller
+            // closes the connection (Exported), which ends the listing.
             ExecutorService measuring = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "lifeboat-pg-tables");
                 t.setDaemon(true);
@@ -393,7 +584,8 @@ public final class PostgresLogicalSource implements BackupSource {
         return out;
     }
 
-    private List<String> checkExist(Connection admin, List<String> wanted) throws SQLException {
+    private static List<String> checkExist(PgConnection conn, Connection admin, List<String> wanted)
+            throws SQLException {
         for (String db : wanted) {
             try (PreparedStatement ps = admin.prepareStatement("select 1 from pg_database where datname = ?")) {
                 ps.setString(1, db);
