@@ -218,6 +218,31 @@ class PgCustomArchiveScannerTest {
     }
 
     @Test
+    void theTapHandsOverManyBlocksAndLongTocStringsIntact() throws IOException {
+        // More than the Tap's queue holds (so the reader waits for the scanner), rows cut across its
+        // blocks, and a COPY statement longer than the scanner's read buffer.
+        StringBuilder rows = new StringBuilder();
+        for (int i = 0; i < 120_000; i++) {
+            rows.append(i).append("\tsome text of row ").append(i * 7919L).append("\t\\N\n");
+        }
+        StringBuilder cols = new StringBuilder("(c0");
+        for (int i = 1; cols.length() < 70_000; i++) {
+            cols.append(", c").append(i);
+        }
+        cols.append(')');
+        String text = rows.toString();
+        byte[] archive = new ArchiveBuilder(15).table(10, "public", "big", cols.toString(), text, new Random(11))
+            .build();
+        assertThat(archive.length).isGreaterThan(PgCustomArchiveScanner.Tap.BLOCK * (PgCustomArchiveScanner.Tap.BLOCKS + 2));
+        PgCustomArchiveScanner.Tap tap = new PgCustomArchiveScanner.Tap(new ByteArrayInputStream(archive));
+        assertThat(readOddly(tap)).isEqualTo(archive);
+        PgCustomArchiveScanner.TableData t = tap.result().table("public", "big");
+        assertThat(t.rows()).isEqualTo(120_000);
+        assertThat(t.checksum()).isEqualTo(hash(text));
+        assertThat(t.copyColumns()).isEqualTo(cols.substring(1, cols.length() - 1));
+    }
+
+    @Test
     void aFailedScanNeverDisturbsTheReader() throws IOException {
         byte[] junk = new byte[3_000_000];
         new Random(8).nextBytes(junk);
