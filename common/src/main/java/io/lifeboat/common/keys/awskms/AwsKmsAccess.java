@@ -13,22 +13,41 @@ import software.amazon.awssdk.services.kms.KmsClientBuilder;
 
 /**
  * {@link KmsAccess} on AWS KMS: one {@link KmsClient}, and an {@link AwsKmsKeyProvider} on it for
- * each key asked for. Threading: safe for concurrent use.
+ * each key asked for. Access made by {@link #create} builds its client on the first
+ * {@link #provider} call, not before: building one loads much of the AWS SDK (about 0.7 s of a
+ * command's start), and a command with KMS configured often opens a repository by another slot.
+ * Threading: safe for concurrent use.
  */
 public final class AwsKmsAccess implements KmsAccess {
-    private final KmsClient kms;
+    /** Null when the client was given. */
+    private final AwsKmsConfig config;
     private final boolean ownsClient;
     private final String where;
+    private KmsClient kms;
+    private boolean closed;
 
     /** Access through a client the caller owns (and closes). */
     public AwsKmsAccess(KmsClient kms, String where) {
-        this(kms, false, where);
+        this.kms = Objects.requireNonNull(kms, "kms");
+        this.config = null;
+        this.ownsClient = false;
+        this.where = where;
     }
 
-    private AwsKmsAccess(KmsClient kms, boolean ownsClient, String where) {
-        this.kms = Objects.requireNonNull(kms, "kms");
-        this.ownsClient = ownsClient;
+    private AwsKmsAccess(AwsKmsConfig config, String where) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.ownsClient = true;
         this.where = where;
+    }
+
+    private synchronized KmsClient client() {
+        if (kms == null) {
+            if (closed) {
+                throw new IllegalStateException("this KMS access is closed");
+            }
+            kms = client(config);
+        }
+        return kms;
     }
 
     /**
@@ -36,7 +55,7 @@ public final class AwsKmsAccess implements KmsAccess {
      * {@link #provider(String)} names its key.
      */
     public static AwsKmsAccess create(AwsKmsConfig config) {
-        return new AwsKmsAccess(client(config), true, where(config));
+        return new AwsKmsAccess(config, where(config));
     }
 
     /** A client for the config's region, endpoint and credentials (the default chain when it names none). */
@@ -59,7 +78,7 @@ public final class AwsKmsAccess implements KmsAccess {
 
     @Override
     public KeyProvider provider(String keyId) {
-        return new AwsKmsKeyProvider(kms, keyId, where);
+        return new AwsKmsKeyProvider(client(), keyId, where);
     }
 
     @Override
@@ -68,8 +87,9 @@ public final class AwsKmsAccess implements KmsAccess {
     }
 
     @Override
-    public void close() {
-        if (ownsClient) {
+    public synchronized void close() {
+        closed = true;
+        if (ownsClient && kms != null) {
             kms.close();
         }
     }
