@@ -94,7 +94,9 @@ public final class Prune {
         if (options.dryRun()) {
             return new Prune(repo, options, null).execute();
         }
-        try (MaintenanceLease lease = MaintenanceLease.acquire(repo, holder, options.leaseDuration(), options.settle(), options.sleeper())) {
+        // The claim is written first and confirmed once the read-only work is done, so the settle
+        // wait overlaps the snapshot walk instead of adding to it.
+        try (MaintenanceLease lease = MaintenanceLease.claim(repo, holder, options.leaseDuration(), options.settle(), options.sleeper())) {
             return new Prune(repo, options, lease).execute();
         }
     }
@@ -199,7 +201,7 @@ public final class Prune {
                 toDelete.stream().map(RepositoryLayout::pack).toList());
         }
 
-        lease.verify();
+        lease.confirm(); // nothing above changed the repository; everything below may
         long repackedBlobs = repack(toRepack);
         for (PackInfo p : toRepack) {
             mark(p.id, p.length, "repacked");
