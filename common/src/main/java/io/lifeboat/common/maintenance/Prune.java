@@ -65,7 +65,9 @@ import java.util.function.Function;
  * referenced blob ({@link BlobIdSet}), besides the open repository's own index; packs and index
  * files are streamed one at a time.
  *
- * <p>Threading: one run per call, single-threaded. Errors: {@link MaintenanceLeaseException} when
+ * <p>Threading: one run per call; trees, manifests and records are read, and marks and deletes
+ * written, up to {@value #READ_PARALLELISM} at a time, while the sets are only touched by the
+ * calling thread. Errors: {@link MaintenanceLeaseException} when
  * another run holds the lease; {@link RepositoryException} naming the object when the repository
  * cannot be pruned safely; store failures propagate (the next run finishes the work).
  */
@@ -292,6 +294,8 @@ public final class Prune {
     static final int WALK_BATCH = 64;
     /** Store reads (and tree parses) in flight at once, while walking and reading records. */
     static final int READ_PARALLELISM = 8;
+    /** Packs read and verified at once while repacking (each up to a pack's size in memory, twice). */
+    static final int REPACK_PARALLELISM = 2;
 
     /** What one batch of trees references, gathered on a worker and merged by the walking thread. */
     private record TreeRefs(List<BlobId> data, List<BlobId> subtrees) {
@@ -575,28 +579,18 @@ public final class Prune {
         PackWriter writer = new PackWriter();
         List<IndexFile.PackRecord> written = new ArrayList<>();
         long blobs = 0;
-        for (PackInfo p : packs) {
-            String key = RepositoryLayout.pack(p.id);
-            byte[] bytes = store.get(key);
-            if (!p.id.matches(Sha256.hash(bytes))) {
-                throw refuse(key + " is corrupt: content does not match its id");
-            }
-            Set<Long> keep = new HashSet<>();
-            p.claimedHere.stream().forEach(i -> keep.add(p.blobKeys[i]));
-            for (PackEntry e : repo.readPackEntries(bytes, key)) {
-                if (!keep.remove(BlobIdSet.keyOf(e.id()))) {
-                    continue;
+        // Packs are read and verified REPACK_PARALLELISM at a time (memory: that many packs and
+        // their live blobs); their blobs go into the new packs in a fixed order on this thread.
+        for (int w = 0; w < packs.size(); w += REPACK_PARALLELISM) {
+            for (List<BlobCodec.EncodedBlob> live : parallel(packs.subList(w, Math.min(packs.size(), w + REPACK_PARALLELISM)),
+                    this::liveBlobs)) {
+                for (BlobCodec.EncodedBlob b : live) {
+                    writer.add(b);
+                    blobs++;
+                    if (writer.size() >= target) {
+                        written.add(upload(writer));
+                    }
                 }
-                repo.decodeBlob(e, bytes, key); // never copy a damaged blob over a good one
-                writer.add(new BlobCodec.EncodedBlob(e.type(), e.id(), Arrays.copyOfRange(bytes, e.offset(), e.offset() + e.length()),
-                    e.rawLength(), e.compression(), e.epoch()));
-                blobs++;
-                if (writer.size() >= target) {
-                    written.add(upload(writer));
-                }
-            }
-            if (!keep.isEmpty()) {
-                throw refuse(key + " is corrupt: its trailer lacks blobs its index names");
             }
         }
         if (!writer.isEmpty()) {
@@ -604,6 +598,30 @@ public final class Prune {
         }
         journalObjects.add(repo.writeIndexFile(written));
         return blobs;
+    }
+
+    /** Reads one pack to repack, verifies it and every blob prune keeps, and returns those blobs still encrypted. */
+    private List<BlobCodec.EncodedBlob> liveBlobs(PackInfo p) {
+        String key = RepositoryLayout.pack(p.id);
+        byte[] bytes = store.get(key);
+        if (!p.id.matches(Sha256.hash(bytes))) {
+            throw refuse(key + " is corrupt: content does not match its id");
+        }
+        Set<Long> keep = new HashSet<>();
+        p.claimedHere.stream().forEach(i -> keep.add(p.blobKeys[i]));
+        List<BlobCodec.EncodedBlob> out = new ArrayList<>(keep.size());
+        for (PackEntry e : repo.readPackEntries(bytes, key)) {
+            if (!keep.remove(BlobIdSet.keyOf(e.id()))) {
+                continue;
+            }
+            repo.decodeBlob(e, bytes, key); // never copy a damaged blob over a good one
+            out.add(new BlobCodec.EncodedBlob(e.type(), e.id(), Arrays.copyOfRange(bytes, e.offset(), e.offset() + e.length()),
+                e.rawLength(), e.compression(), e.epoch()));
+        }
+        if (!keep.isEmpty()) {
+            throw refuse(key + " is corrupt: its trailer lacks blobs its index names");
+        }
+        return out;
     }
 
     private IndexFile.PackRecord upload(PackWriter writer) {
