@@ -1,5 +1,6 @@
 package io.lifeboat.cli;
 
+import io.lifeboat.common.maintenance.MaintenanceLease;
 import io.lifeboat.common.maintenance.PruneOptions;
 import io.lifeboat.common.maintenance.PruneReport;
 import io.lifeboat.common.repository.PackRepository;
@@ -25,14 +26,19 @@ final class PruneFlags {
     String repackThreshold;
 
     /** The lease settle wait; only tests of a single process shorten it. */
-    @Option(names = "--lease-settle", paramLabel = "DURATION", defaultValue = "5s", hidden = true)
+    @Option(names = "--lease-settle", paramLabel = "DURATION", defaultValue = "1s", hidden = true)
     String settle;
 
     PruneOptions options(boolean dryRun, String holder) {
         PruneOptions d = PruneOptions.defaults();
+        Duration settleTime = duration("--lease-settle", settle);
+        if (!settleTime.isZero() && settleTime.compareTo(MaintenanceLease.MAX_CLAIM_GAP) <= 0) {
+            throw new CliException("--lease-settle needs 0s or more than " + MaintenanceLease.MAX_CLAIM_GAP.toMillis() + "ms, got '"
+                + settle + "'", ExitCodes.USAGE);
+        }
         return d.withGrace(duration("--grace", grace))
             .withRepackThreshold(percent("--repack-threshold", repackThreshold))
-            .withLease(d.leaseDuration(), duration("--lease-settle", settle), null)
+            .withLease(d.leaseDuration(), settleTime, null)
             .withDryRun(dryRun)
             .withHolder(holder);
     }

@@ -179,6 +179,12 @@ class MaintenanceCliTest {
 
         assertThat(run("prune", "--grace", "0s", NO_SETTLE)).as(err).isZero();
         assertThat(out).contains("packs deleted: 0");
+
+        // The default settle time (1 s, spent walking the snapshots), and one too short for the protocol.
+        assertThat(run("prune", "--grace", "0s")).as(err).isZero();
+        assertThat(out).contains("packs deleted: 0");
+        assertThat(run("prune", "--lease-settle", "300ms")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err).contains("--lease-settle needs 0s or more than 500ms");
     }
 
     @Test

@@ -25,11 +25,9 @@ import io.lifeboat.common.store.ObjectStore;
 import io.lifeboat.common.store.PutOptions;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -38,6 +36,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.function.Function;
 
 /**
  * Two-phase prune (docs/design/prune.md). Every run, under the {@link MaintenanceLease}:
@@ -61,7 +65,9 @@ import java.util.TreeMap;
  * referenced blob ({@link BlobIdSet}), besides the open repository's own index; packs and index
  * files are streamed one at a time.
  *
- * <p>Threading: one run per call, single-threaded. Errors: {@link MaintenanceLeaseException} when
+ * <p>Threading: one run per call; trees, manifests and records are read, and marks and deletes
+ * written, up to {@value #READ_PARALLELISM} at a time, while the sets are only touched by the
+ * calling thread. Errors: {@link MaintenanceLeaseException} when
  * another run holds the lease; {@link RepositoryException} naming the object when the repository
  * cannot be pruned safely; store failures propagate (the next run finishes the work).
  */
@@ -94,7 +100,9 @@ public final class Prune {
         if (options.dryRun()) {
             return new Prune(repo, options, null).execute();
         }
-        try (MaintenanceLease lease = MaintenanceLease.acquire(repo, holder, options.leaseDuration(), options.settle(), options.sleeper())) {
+        // The claim is written first and confirmed once the read-only work is done, so the settle
+        // wait overlaps the snapshot walk instead of adding to it.
+        try (MaintenanceLease lease = MaintenanceLease.claim(repo, holder, options.leaseDuration(), options.settle(), options.sleeper())) {
             return new Prune(repo, options, lease).execute();
         }
     }
@@ -199,16 +207,24 @@ public final class Prune {
                 toDelete.stream().map(RepositoryLayout::pack).toList());
         }
 
-        lease.verify();
+        lease.confirm(); // nothing above changed the repository; everything below may
         long repackedBlobs = repack(toRepack);
+        List<PruneCandidate> marks = new ArrayList<>();
         for (PackInfo p : toRepack) {
-            mark(p.id, p.length, "repacked");
+            marks.add(new PruneCandidate(p.id, p.length, now, "repacked", lease.token()));
         }
         for (PackId id : toMark) {
-            mark(id, stored.get(id), "unused");
+            marks.add(new PruneCandidate(id, stored.get(id), now, "unused", lease.token()));
         }
+        parallel(marks, c -> {
+            store.put(RepositoryLayout.pruneCandidate(c.pack()), records.encode(c), PutOptions.of(ObjectKind.METADATA));
+            return null;
+        });
+        for (PruneCandidate c : marks) {
+            journalObjects.add(RepositoryLayout.pruneCandidate(c.pack()));
+        }
+        deleteAll(toUnmark.stream().map(RepositoryLayout::pruneCandidate).toList());
         for (PackId id : toUnmark) {
-            store.delete(RepositoryLayout.pruneCandidate(id));
             journalObjects.add(RepositoryLayout.pruneCandidate(id));
         }
 
@@ -218,21 +234,17 @@ public final class Prune {
         if (!gone.isEmpty()) {
             lease.verify();
             rewritten = rewriteIndexes(indexed, gone);
+            // Each group completes before the next starts (packs only once no index names them,
+            // records only once their pack is gone); within a group the deletes run in parallel.
+            deleteAll(toDelete.stream().map(RepositoryLayout::pack).toList());
             for (PackId id : toDelete) {
-                store.delete(RepositoryLayout.pack(id));
                 journalObjects.add(RepositoryLayout.pack(id));
             }
-            for (PackId id : toDelete) {
-                store.delete(RepositoryLayout.pruneCandidate(id));
-            }
+            deleteAll(toDelete.stream().map(RepositoryLayout::pruneCandidate).toList());
             repo.forgetPacks(gone);
         }
-        for (PackId id : staleRecords) {
-            store.delete(RepositoryLayout.pruneCandidate(id));
-        }
-        for (String key : staleSessions) {
-            store.delete(key);
-        }
+        deleteAll(staleRecords.stream().map(RepositoryLayout::pruneCandidate).toList());
+        deleteAll(staleSessions);
         consolidateRetentionRecords();
 
         PruneReport report = new PruneReport(false, lease.token(), snapshots, used.size(), stored.size(), toMark.size() + toRepack.size(),
@@ -258,24 +270,44 @@ public final class Prune {
         Map<PackId, PruneCandidate> out = new HashMap<>();
         List<String> keys = new ArrayList<>();
         store.list(RepositoryLayout.PRUNE, i -> keys.add(i.key()));
-        for (String key : keys) {
+        keys.removeIf(k -> RepositoryLayout.packIdOfCandidate(k) == null);
+        List<PruneCandidate> read = parallel(keys, key -> {
             PackId pack = RepositoryLayout.packIdOfCandidate(key);
-            if (pack == null) {
-                continue;
-            }
             try {
-                out.put(pack, records.decodeCandidate(store.get(key), key));
+                return records.decodeCandidate(store.get(key), key);
             } catch (ObjectNotFoundException e) {
-                // removed since the listing
+                return null; // removed since the listing
             } catch (CorruptObjectException | UnsupportedFormatException e) {
                 // an unverifiable time must not make a pack deletable: its grace period starts now
-                out.put(pack, new PruneCandidate(pack, 0, now, "unverifiable record", 0));
+                return new PruneCandidate(pack, 0, now, "unverifiable record", 0);
+            }
+        });
+        for (int i = 0; i < keys.size(); i++) {
+            if (read.get(i) != null) {
+                out.put(RepositoryLayout.packIdOfCandidate(keys.get(i)), read.get(i));
             }
         }
         return out;
     }
 
-    /** Adds every blob the snapshots reference to {@code used}; stops if anything cannot be read. */
+    /** Trees loaded with one {@link PackRepository#loadBlobs} call (neighbours in a pack share a read). */
+    static final int WALK_BATCH = 64;
+    /** Store reads (and tree parses) in flight at once, while walking and reading records. */
+    static final int READ_PARALLELISM = 8;
+    /** Packs read and verified at once while repacking (each up to a pack's size in memory, twice). */
+    static final int REPACK_PARALLELISM = 2;
+
+    /** What one batch of trees references, gathered on a worker and merged by the walking thread. */
+    private record TreeRefs(List<BlobId> data, List<BlobId> subtrees) {
+    }
+
+    /**
+     * Adds every blob the snapshots reference to {@code used}; stops if anything cannot be read.
+     * Manifests are read in parallel; each snapshot's trees level by level, a level in batches of
+     * {@value #WALK_BATCH} loaded and parsed on up to {@value #READ_PARALLELISM} threads, and
+     * merged into {@code used} on this thread in a fixed order. A tree walked for an earlier
+     * snapshot is not read again.
+     */
     private int walkSnapshots(BlobIdSet used) {
         List<String> keys = new ArrayList<>();
         store.list(RepositoryLayout.SNAPSHOTS, i -> keys.add(i.key()));
@@ -283,53 +315,134 @@ public final class Prune {
         // Manifests are written after their index files: loading the index files now makes every
         // listed snapshot's blobs loadable.
         repo.refreshIndex();
-        BlobIdSet walked = new BlobIdSet();
-        int count = 0;
+        List<SnapshotId> ids = new ArrayList<>(keys.size());
         for (String key : keys) {
-            SnapshotId id;
             try {
-                id = new SnapshotId(RepositoryLayout.nameOf(RepositoryLayout.SNAPSHOTS, key));
+                ids.add(new SnapshotId(RepositoryLayout.nameOf(RepositoryLayout.SNAPSHOTS, key)));
             } catch (IllegalArgumentException e) {
                 throw refuse(key + " has a malformed name");
             }
-            Snapshot s;
+        }
+        List<Snapshot> snapshots = parallel(ids, id -> {
             try {
-                s = repo.loadSnapshot(id);
+                return repo.loadSnapshot(id);
             } catch (CorruptObjectException | UnsupportedFormatException e) {
                 throw refuse(e.getMessage());
             } catch (RepositoryException e) {
-                if (!store.exists(key)) {
-                    continue; // forgotten while we listed
+                if (!store.exists(RepositoryLayout.snapshot(id))) {
+                    return null; // forgotten while we listed
                 }
                 throw refuse(e.getMessage());
             }
+        });
+        BlobIdSet walked = new BlobIdSet();
+        int count = 0;
+        for (Snapshot s : snapshots) {
+            if (s == null) {
+                continue;
+            }
             count++;
             used.add(s.root());
-            Deque<BlobId> todo = new ArrayDeque<>();
+            List<BlobId> level = new ArrayList<>();
             if (walked.add(s.root())) {
-                todo.push(s.root());
+                level.add(s.root());
             }
-            while (!todo.isEmpty()) {
-                BlobId tree = todo.pop();
-                byte[] plain;
-                try {
-                    plain = repo.loadBlob(tree);
-                } catch (RepositoryException e) {
-                    throw refuse("tree " + tree.shortHex() + " of snapshot " + id.hex() + " cannot be read: " + e.getMessage());
+            while (!level.isEmpty()) {
+                List<List<BlobId>> batches = new ArrayList<>();
+                for (int i = 0; i < level.size(); i += WALK_BATCH) {
+                    batches.add(level.subList(i, Math.min(level.size(), i + WALK_BATCH)));
                 }
-                try {
-                    options.trees().references(tree, plain, used::add, sub -> {
-                        used.add(sub);
-                        if (walked.add(sub)) {
-                            todo.push(sub);
+                List<BlobId> next = new ArrayList<>();
+                // A window of batches at a time keeps the gathered references bounded.
+                for (int w = 0; w < batches.size(); w += READ_PARALLELISM) {
+                    for (TreeRefs refs : parallel(batches.subList(w, Math.min(batches.size(), w + READ_PARALLELISM)),
+                            batch -> treeRefs(batch, s.id()))) {
+                        for (BlobId d : refs.data()) {
+                            used.add(d);
                         }
-                    });
-                } catch (RepositoryException e) {
-                    throw refuse(e.getMessage() + " (in snapshot " + id.hex() + ")");
+                        for (BlobId sub : refs.subtrees()) {
+                            used.add(sub);
+                            if (walked.add(sub)) {
+                                next.add(sub);
+                            }
+                        }
+                    }
                 }
+                level = next;
             }
         }
         return count;
+    }
+
+    /** Loads and parses a batch of trees of one snapshot. */
+    private TreeRefs treeRefs(List<BlobId> trees, SnapshotId snapshot) {
+        List<byte[]> plains;
+        try {
+            plains = repo.loadBlobs(trees);
+        } catch (RepositoryException e) {
+            for (BlobId tree : trees) { // name the tree that fails
+                try {
+                    repo.loadBlob(tree);
+                } catch (RepositoryException single) {
+                    throw refuse("tree " + tree.shortHex() + " of snapshot " + snapshot.hex() + " cannot be read: " + single.getMessage());
+                }
+            }
+            throw refuse("trees of snapshot " + snapshot.hex() + " cannot be read: " + e.getMessage());
+        }
+        List<BlobId> data = new ArrayList<>();
+        List<BlobId> subtrees = new ArrayList<>();
+        for (int i = 0; i < trees.size(); i++) {
+            try {
+                options.trees().references(trees.get(i), plains.get(i), data::add, subtrees::add);
+            } catch (RepositoryException e) {
+                throw refuse(e.getMessage() + " (in snapshot " + snapshot.hex() + ")");
+            }
+        }
+        return new TreeRefs(data, subtrees);
+    }
+
+    /**
+     * Applies {@code fn} to every item on up to {@value #READ_PARALLELISM} virtual threads and
+     * returns the results in order; the first failure (by item order) is rethrown.
+     */
+    static <T, R> List<R> parallel(List<T> items, Function<T, R> fn) {
+        if (items.size() <= 1) {
+            List<R> out = new ArrayList<>(items.size());
+            for (T t : items) {
+                out.add(fn.apply(t));
+            }
+            return out;
+        }
+        Semaphore permits = new Semaphore(READ_PARALLELISM);
+        try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<R>> futures = new ArrayList<>(items.size());
+            for (T t : items) {
+                futures.add(ex.submit(() -> {
+                    permits.acquire();
+                    try {
+                        return fn.apply(t);
+                    } finally {
+                        permits.release();
+                    }
+                }));
+            }
+            List<R> out = new ArrayList<>(items.size());
+            for (Future<R> f : futures) {
+                out.add(f.get());
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RepositoryException("interrupted");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new RepositoryException(e.getCause().toString(), e.getCause());
+        }
     }
 
     private Map<PackId, PackInfo> readIndexes() {
@@ -448,10 +561,12 @@ public final class Prune {
         }
     }
 
-    private void mark(PackId id, long length, String reason) {
-        String key = RepositoryLayout.pruneCandidate(id);
-        store.put(key, records.encode(new PruneCandidate(id, length, now, reason, lease.token())), PutOptions.of(ObjectKind.METADATA));
-        journalObjects.add(key);
+    /** Deletes every key, several at a time; returns once all are gone (or throws the first failure). */
+    private void deleteAll(List<String> keys) {
+        parallel(keys, key -> {
+            store.delete(key);
+            return null;
+        });
     }
 
     /** Copies the claimed blobs of each pack into new packs and indexes them; returns the blob count. */
@@ -464,28 +579,18 @@ public final class Prune {
         PackWriter writer = new PackWriter();
         List<IndexFile.PackRecord> written = new ArrayList<>();
         long blobs = 0;
-        for (PackInfo p : packs) {
-            String key = RepositoryLayout.pack(p.id);
-            byte[] bytes = store.get(key);
-            if (!p.id.matches(Sha256.hash(bytes))) {
-                throw refuse(key + " is corrupt: content does not match its id");
-            }
-            Set<Long> keep = new HashSet<>();
-            p.claimedHere.stream().forEach(i -> keep.add(p.blobKeys[i]));
-            for (PackEntry e : repo.readPackEntries(bytes, key)) {
-                if (!keep.remove(BlobIdSet.keyOf(e.id()))) {
-                    continue;
+        // Packs are read and verified REPACK_PARALLELISM at a time (memory: that many packs and
+        // their live blobs); their blobs go into the new packs in a fixed order on this thread.
+        for (int w = 0; w < packs.size(); w += REPACK_PARALLELISM) {
+            for (List<BlobCodec.EncodedBlob> live : parallel(packs.subList(w, Math.min(packs.size(), w + REPACK_PARALLELISM)),
+                    this::liveBlobs)) {
+                for (BlobCodec.EncodedBlob b : live) {
+                    writer.add(b);
+                    blobs++;
+                    if (writer.size() >= target) {
+                        written.add(upload(writer));
+                    }
                 }
-                repo.decodeBlob(e, bytes, key); // never copy a damaged blob over a good one
-                writer.add(new BlobCodec.EncodedBlob(e.type(), e.id(), Arrays.copyOfRange(bytes, e.offset(), e.offset() + e.length()),
-                    e.rawLength(), e.compression(), e.epoch()));
-                blobs++;
-                if (writer.size() >= target) {
-                    written.add(upload(writer));
-                }
-            }
-            if (!keep.isEmpty()) {
-                throw refuse(key + " is corrupt: its trailer lacks blobs its index names");
             }
         }
         if (!writer.isEmpty()) {
@@ -493,6 +598,30 @@ public final class Prune {
         }
         journalObjects.add(repo.writeIndexFile(written));
         return blobs;
+    }
+
+    /** Reads one pack to repack, verifies it and every blob prune keeps, and returns those blobs still encrypted. */
+    private List<BlobCodec.EncodedBlob> liveBlobs(PackInfo p) {
+        String key = RepositoryLayout.pack(p.id);
+        byte[] bytes = store.get(key);
+        if (!p.id.matches(Sha256.hash(bytes))) {
+            throw refuse(key + " is corrupt: content does not match its id");
+        }
+        Set<Long> keep = new HashSet<>();
+        p.claimedHere.stream().forEach(i -> keep.add(p.blobKeys[i]));
+        List<BlobCodec.EncodedBlob> out = new ArrayList<>(keep.size());
+        for (PackEntry e : repo.readPackEntries(bytes, key)) {
+            if (!keep.remove(BlobIdSet.keyOf(e.id()))) {
+                continue;
+            }
+            repo.decodeBlob(e, bytes, key); // never copy a damaged blob over a good one
+            out.add(new BlobCodec.EncodedBlob(e.type(), e.id(), Arrays.copyOfRange(bytes, e.offset(), e.offset() + e.length()),
+                e.rawLength(), e.compression(), e.epoch()));
+        }
+        if (!keep.isEmpty()) {
+            throw refuse(key + " is corrupt: its trailer lacks blobs its index names");
+        }
+        return out;
     }
 
     private IndexFile.PackRecord upload(PackWriter writer) {

@@ -12,7 +12,9 @@ import java.time.Duration;
  *     bytes are unreferenced; 0.2 by default; 1 disables repacking
  * @param dryRun report what would happen and change nothing (takes no lease)
  * @param leaseDuration how long the maintenance lease lasts without renewal; 1 h by default
- * @param settle wait between writing the lease claim and re-reading the claims; 5 s by default
+ * @param settle wait between writing the lease claim and re-reading the claims: zero (one process)
+ *     or longer than {@link MaintenanceLease#MAX_CLAIM_GAP}; 1 s by default. Prune spends it
+ *     walking the snapshots
  * @param sleeper how the settle wait is spent; tests pass a no-op
  * @param sessionStaleAfter a backup-session marker without heartbeat for this long belongs to a
  *     crashed backup and no longer defers deletions; 48 h by default
@@ -43,7 +45,7 @@ public record PruneOptions(Duration grace, double repackThreshold, boolean dryRu
     }
 
     public static PruneOptions defaults() {
-        return new PruneOptions(DEFAULT_GRACE, 0.2, false, Duration.ofHours(1), Duration.ofSeconds(5), null, null, null, null, null);
+        return new PruneOptions(DEFAULT_GRACE, 0.2, false, Duration.ofHours(1), Duration.ofSeconds(1), null, null, null, null, null);
     }
 
     public PruneOptions withGrace(Duration d) {

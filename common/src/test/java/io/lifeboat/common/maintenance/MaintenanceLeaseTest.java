@@ -85,6 +85,71 @@ class MaintenanceLeaseTest {
     }
 
     @Test
+    void anUnconfirmedClaimExcludesOthersAndIsWithdrawnOnClose() {
+        MaintenanceLease pending = MaintenanceLease.claim(repo, "alice@host", HOUR, Duration.ZERO, NO_WAIT);
+        assertThatThrownBy(pending::verify).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> acquire("bob@host")).isInstanceOf(MaintenanceLeaseException.class)
+            .hasMessageContaining("holds the repository: alice@host (token 1");
+        pending.close();
+        assertThat(f.keys(RepositoryLayout.MAINTENANCE_CLAIMS)).as("withdrawn, not released").isEmpty();
+        try (MaintenanceLease next = acquire("bob@host")) {
+            assertThat(next.token()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void confirmWaitsOnlyWhatIsLeftOfTheSettleTime() {
+        java.util.List<Duration> waits = new java.util.ArrayList<>();
+        MaintenanceLease lease = MaintenanceLease.claim(repo, "alice@host", HOUR, Duration.ofSeconds(30), waits::add);
+        lease.confirm();
+        assertThat(waits).singleElement().satisfies(d -> assertThat(d).isLessThanOrEqualTo(Duration.ofSeconds(30))
+            .isGreaterThan(Duration.ofSeconds(29)));
+        lease.verify();
+        assertThatThrownBy(lease::confirm).isInstanceOf(IllegalStateException.class);
+        lease.close();
+    }
+
+    @Test
+    void aClaimWrittenTooLongAfterTheListingIsWithdrawnAndRetried() {
+        java.util.concurrent.atomic.AtomicInteger slowPuts = new java.util.concurrent.atomic.AtomicInteger(1);
+        f.store.beforePut(key -> {
+            if (key.startsWith(RepositoryLayout.MAINTENANCE_CLAIMS) && slowPuts.getAndDecrement() > 0) {
+                sleep(MaintenanceLease.MAX_CLAIM_GAP.plusMillis(100));
+            }
+        });
+        try (MaintenanceLease lease = MaintenanceLease.acquire(repo, "alice@host", HOUR, Duration.ofSeconds(1), NO_WAIT)) {
+            assertThat(lease.token()).isEqualTo(1);
+            assertThat(f.keys(RepositoryLayout.MAINTENANCE_CLAIMS)).as("the slow claim was withdrawn").hasSize(1);
+        }
+    }
+
+    @Test
+    void aStoreAlwaysSlowerThanTheClaimGapFailsWithoutLeavingAClaim() {
+        f.store.beforePut(key -> {
+            if (key.startsWith(RepositoryLayout.MAINTENANCE_CLAIMS)) {
+                sleep(MaintenanceLease.MAX_CLAIM_GAP.plusMillis(50));
+            }
+        });
+        assertThatThrownBy(() -> MaintenanceLease.acquire(repo, "alice@host", HOUR, Duration.ofSeconds(1), NO_WAIT))
+            .isInstanceOf(MaintenanceLeaseException.class).hasMessageContaining("ms between listing the maintenance claims and writing ours");
+        assertThat(f.keys(RepositoryLayout.MAINTENANCE_CLAIMS)).isEmpty();
+    }
+
+    @Test
+    void aSettleTimeNotAboveTheClaimGapIsRejected() {
+        assertThatThrownBy(() -> MaintenanceLease.acquire(repo, "alice@host", HOUR, MaintenanceLease.MAX_CLAIM_GAP, NO_WAIT))
+            .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void claimKeysSortByTokenAndParseBack() {
         String key = RepositoryLayout.maintenanceClaim(42, "ab");
         assertThat(key).isEqualTo("locks/maintenance-0000000000000000042-ab");

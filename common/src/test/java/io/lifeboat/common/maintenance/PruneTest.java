@@ -316,6 +316,69 @@ class PruneTest {
     }
 
     @Test
+    void aWideTreeWalkedInParallelBatchesKeepsEveryBlobItReferences() {
+        // More directories than one window of batches (WALK_BATCH x READ_PARALLELISM), two levels
+        // deep, half of them shared between two snapshots.
+        int dirs = Prune.WALK_BATCH * Prune.READ_PARALLELISM + 37;
+        Snapshot first;
+        Snapshot second;
+        try (PackRepository repo = f.open("backup@test")) {
+            Map<String, BlobId> top = new java.util.TreeMap<>();
+            Map<String, BlobId> half = new java.util.TreeMap<>();
+            for (int d = 0; d < dirs; d++) {
+                byte[] c = MaintenanceFixture.content(100, 7_000 + d);
+                BlobId data = repo.blobId(c);
+                repo.saveBlob(BlobType.DATA, data, c, 0, c.length);
+                byte[] leaf = MaintenanceFixture.tree(Map.of("f", List.of(data)), Map.of());
+                repo.saveBlob(BlobType.TREE, leaf);
+                byte[] mid = MaintenanceFixture.tree(Map.of(), Map.of("leaf", repo.blobId(leaf)));
+                repo.saveBlob(BlobType.TREE, mid);
+                top.put(String.format("d%04d", d), repo.blobId(mid));
+                if (d % 2 == 0) {
+                    half.put(String.format("d%04d", d), repo.blobId(mid));
+                }
+            }
+            byte[] root = MaintenanceFixture.tree(Map.of(), top);
+            repo.saveBlob(BlobType.TREE, root);
+            first = f.commit(repo, repo.blobId(root), "/wide");
+            byte[] root2 = MaintenanceFixture.tree(Map.of(), half);
+            repo.saveBlob(BlobType.TREE, root2);
+            second = f.commit(repo, repo.blobId(root2), "/half");
+        }
+        // Repacking off: with 100-byte blobs a pack's trailer alone exceeds the waste threshold.
+        PruneOptions noRepack = MaintenanceFixture.pruneOptions().withRepackThreshold(1);
+        PruneReport both = f.prune(noRepack);
+        assertThat(both.snapshots()).isEqualTo(2);
+        assertThat(both.referencedBlobs()).isEqualTo(2 + 3L * dirs);
+        assertThat(both.marked()).isZero();
+        f.forget(first);
+        f.prune(noRepack);
+        f.clock.advance(PAST_GRACE);
+        PruneReport after = f.prune(noRepack);
+        assertThat(after.referencedBlobs()).isEqualTo(1 + 3L * ((dirs + 1) / 2));
+        f.assertEverySnapshotLoads();
+        f.assertChecksClean();
+        assertThat(second).isNotNull();
+    }
+
+    @Test
+    void aTreeMissingFromTheIndexStopsPruneNamingTreeAndSnapshot() {
+        f.backup("/a", contents(2, 4000, 1));
+        BlobId missing = BlobId.parse("ab".repeat(32));
+        Snapshot broken;
+        try (PackRepository repo = f.open()) {
+            byte[] root = MaintenanceFixture.tree(Map.of(), Map.of("gone", missing));
+            repo.saveBlob(BlobType.TREE, root);
+            broken = f.commit(repo, repo.blobId(root), "/broken");
+        }
+        List<String> before = f.keys("");
+        assertThatThrownBy(f::prune).isInstanceOf(RepositoryException.class)
+            .hasMessageStartingWith("refusing to prune, nothing was deleted: tree " + missing.shortHex() + " of snapshot " + broken.id().hex()
+                + " cannot be read");
+        assertThat(f.keys("")).isEqualTo(before);
+    }
+
+    @Test
     void anUnreadableTreeStopsPruneBeforeAnyChange() {
         f.backup("/a", contents(2, 4000, 1));
         try (PackRepository repo = f.open()) {
