@@ -115,6 +115,8 @@ public final class Prune {
         final int[] blobLengths;
         final BitSet claimedHere;
         final List<String> indexKeys = new ArrayList<>(1);
+        /** The stored length of every blob in the pack; the rest of its length is header and trailer. */
+        final long blobBytes;
         long usedBytes;
 
         PackInfo(IndexFile.PackRecord r) {
@@ -124,10 +126,22 @@ public final class Prune {
             blobKeys = new long[n];
             blobLengths = new int[n];
             claimedHere = new BitSet(n);
+            long sum = 0;
             for (int i = 0; i < n; i++) {
                 blobKeys[i] = BlobIdSet.keyOf(r.entries().get(i).id());
                 blobLengths[i] = r.entries().get(i).length();
+                sum += blobLengths[i];
             }
+            blobBytes = sum;
+        }
+
+        /**
+         * The share of the pack that repacking would free: blobs no snapshot claims here. The
+         * header and trailer are not waste; every pack has them, so counting them would repack a
+         * fully used pack of small blobs on every run.
+         */
+        double waste() {
+            return length <= 0 ? 0 : (double) (blobBytes - usedBytes) / length;
         }
 
         boolean used() {
@@ -169,7 +183,7 @@ public final class Prune {
             if (info != null && info.used()) {
                 if (candidate != null) {
                     toUnmark.add(id);
-                } else if (info.length > 0 && (double) (info.length - info.usedBytes) / info.length > options.repackThreshold()) {
+                } else if (info.waste() > options.repackThreshold()) {
                     toRepack.add(info);
                 }
             } else if (candidate == null) {

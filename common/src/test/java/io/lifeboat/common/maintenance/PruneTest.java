@@ -238,6 +238,24 @@ class PruneTest {
     }
 
     @Test
+    void aFullyUsedPackOfSmallBlobsIsNotRepacked() {
+        // 100-byte blobs: the pack's trailer is a large share of it, but none of it is waste.
+        MaintenanceFixture f = new MaintenanceFixture(1 << 20);
+        try (PackRepository repo = f.open()) {
+            BlobId root = MaintenanceFixture.saveTree(repo, "small", contents(200, 100, 5));
+            f.commit(repo, root, "/small");
+        }
+        List<String> before = f.packs();
+        for (int run = 0; run < 2; run++) {
+            PruneReport report = f.prune();
+            assertThat(report.repacked()).as("run %d", run).isZero();
+            assertThat(report.marked()).isZero();
+        }
+        assertThat(f.packs()).isEqualTo(before);
+        f.assertChecksClean();
+    }
+
+    @Test
     void aPartlyUsedPackIsRepackedAndItsLiveBlobsStayLoadable() {
         MaintenanceFixture big = new MaintenanceFixture(1 << 20);
         List<byte[]> x = contents(4, 4000, 1);
