@@ -2,6 +2,7 @@ package io.lifeboat.common.engine.postgres.physical;
 
 import io.lifeboat.common.engine.EngineException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
@@ -24,6 +25,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Extracts the tar stream of {@code pg_basebackup -Ft} into a new, empty data directory, in process (no
@@ -52,6 +60,59 @@ final class BaseTarExtractor implements AutoCloseable {
 
     private enum Kind { DIR, FILE, LINK }
 
+    /**
+     * One regular file being written. Small files are opened, written and closed by one lane in one task;
+     * larger ones are opened by the feeding thread and written in slices by any lane at their positions,
+     * the last holder closing it.
+     */
+    private final class Out {
+        final Path path;
+        final Set<PosixFilePermission> perms;
+        final FileTime mtime;
+        final long size;
+        final List<ByteBuffer> slices = new ArrayList<>();
+        final AtomicInteger holders = new AtomicInteger(1);
+        FileChannel channel;
+
+        Out(Path path, Set<PosixFilePermission> perms, FileTime mtime, long size) {
+            this.path = path;
+            this.perms = perms;
+            this.mtime = mtime;
+            this.size = size;
+        }
+
+        void open() throws IOException {
+            try {
+                channel = FileChannel.open(path, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+                    PosixFilePermissions.asFileAttribute(perms));
+            } catch (FileAlreadyExistsException e) {
+                throw fail("member " + root.relativize(path) + " already exists");
+            }
+            BaseTarExtractor.this.open.add(this);
+            // The umask may have narrowed the mode; the header's is the one PostgreSQL expects.
+            Files.setPosixFilePermissions(path, perms);
+            giveAway(path);
+        }
+
+        void write(ByteBuffer buf, long position) throws IOException {
+            while (buf.hasRemaining()) {
+                position += channel.write(buf, position);
+            }
+        }
+
+        void release() throws IOException {
+            if (holders.decrementAndGet() == 0) {
+                BaseTarExtractor.this.open.remove(this);
+                channel.close();
+                Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(mtime, null, null);
+            }
+        }
+    }
+
+    private interface IoTask {
+        void run() throws IOException;
+    }
+
     private record DirMeta(Path path, Set<PosixFilePermission> perms, FileTime mtime) {
     }
 
@@ -63,10 +124,15 @@ final class BaseTarExtractor implements AutoCloseable {
     private long contentLeft;
     private long padLeft;
     private boolean ended;
-    private FileChannel out;
-    private Path outPath;
-    private FileTime outMtime;
+    private Out out;
     private String outName;
+    private long outPosition;
+    private int pendingPermits;
+    private final ExecutorService[] lanes;
+    private int nextLane;
+    private final Semaphore inFlight = new Semaphore(IN_FLIGHT_KIB);
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final Set<Out> open = ConcurrentHashMap.newKeySet();
     private final Map<String, Kind> made = new HashMap<>();
     private final Map<String, DirMeta> dirs = new LinkedHashMap<>();
     private long files;
@@ -78,10 +144,18 @@ final class BaseTarExtractor implements AutoCloseable {
      * @param owner the user to give every entry to, or null to leave them to the extracting process
      * @param group the group to give every entry to, or null
      */
-    BaseTarExtractor(Path root, UserPrincipal owner, GroupPrincipal group) {
+    BaseTarExtractor(Path root, UserPrincipal owner, GroupPrincipal group, int writers) {
         this.root = root;
         this.owner = owner;
         this.group = group;
+        this.lanes = new ExecutorService[writers];
+        for (int k = 0; k < writers; k++) {
+            lanes[k] = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "lifeboat-restore-write");
+                t.setDaemon(true);
+                return t;
+            });
+        }
     }
 
     /** Regular files written so far. */
@@ -134,6 +208,20 @@ final class BaseTarExtractor implements AutoCloseable {
             throw fail(contentLeft > 0 ? "the stream ends inside " + outName + " (" + contentLeft + " bytes missing): truncated"
                 : "the stream ends without the end-of-archive block: truncated");
         }
+        for (ExecutorService lane : lanes) {
+            lane.shutdown();
+        }
+        for (ExecutorService lane : lanes) {
+            try {
+                while (!lane.awaitTermination(1, TimeUnit.MINUTES)) {
+                    // A write of a large file may take long on a slow disk; keep waiting.
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while writing the base backup");
+            }
+        }
+        rethrow();
         List<DirMeta> all = new ArrayList<>(dirs.values());
         for (int k = all.size() - 1; k >= 0; k--) {
             DirMeta d = all.get(k);
@@ -142,26 +230,127 @@ final class BaseTarExtractor implements AutoCloseable {
         }
     }
 
+    /** Stops the writers (after a failure: without waiting for what is queued) and closes every file left open. */
     @Override
     public void close() throws IOException {
-        if (out != null) {
-            out.close();
-            out = null;
+        for (ExecutorService lane : lanes) {
+            lane.shutdownNow();
         }
+        for (ExecutorService lane : lanes) {
+            try {
+                lane.awaitTermination(1, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (Out o : open) {
+            o.channel.close();
+        }
+        open.clear();
     }
 
+    /** Files up to this size are written whole by one lane; larger ones in slices by every lane. */
+    static final long SMALL = 1 << 20;
+    /** Content handed to the writers and not yet written, in KiB: bounds the memory the blobs they hold take. */
+    static final int IN_FLIGHT_KIB = 32 * 1024;
+
     private void write(byte[] b, int off, int n) throws IOException {
-        ByteBuffer buf = ByteBuffer.wrap(b, off, n);
-        while (buf.hasRemaining()) {
-            out.write(buf);
+        rethrow();
+        ByteBuffer slice = ByteBuffer.wrap(b, off, n);
+        int permits = Math.min(IN_FLIGHT_KIB, (n + 1023) / 1024);
+        if (lanes.length > 0) {
+            try {
+                inFlight.acquire(permits);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while writing the base backup");
+            }
         }
+        Out o = out;
+        o.holders.incrementAndGet();
+        if (o.size <= SMALL) {
+            // Queued whole with the file's last slice; the permits stay held until then.
+            o.slices.add(slice);
+            pendingPermits += permits;
+        } else {
+            long position = outPosition;
+            dispatch(() -> {
+                try {
+                    o.write(slice, position);
+                } finally {
+                    o.release();
+                }
+            }, permits);
+        }
+        outPosition += n;
         bytes += n;
     }
 
+    /** Called when the current file's content is complete. */
     private void closeFile() throws IOException {
-        out.close();
+        Out o = out;
         out = null;
-        Files.getFileAttributeView(outPath, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(outMtime, null, null);
+        if (o.size <= SMALL) {
+            int held = pendingPermits;
+            pendingPermits = 0;
+            dispatch(() -> {
+                o.open();
+                long position = 0;
+                for (ByteBuffer slice : o.slices) {
+                    int n = slice.remaining();
+                    o.write(slice, position);
+                    position += n;
+                    o.release();
+                }
+                o.slices.clear();
+                o.release();
+            }, held);
+        } else {
+            o.release();
+        }
+    }
+
+    /** Runs the task on the next lane (or here, without lanes); a failure is kept for {@link #rethrow}. */
+    private void dispatch(IoTask task, int permits) throws IOException {
+        if (lanes.length == 0) {
+            task.run();
+            return;
+        }
+        ExecutorService lane = lanes[nextLane];
+        nextLane = (nextLane + 1) % lanes.length;
+        try {
+            lane.execute(() -> {
+                try {
+                    if (failure.get() == null) {
+                        task.run();
+                    }
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                } finally {
+                    inFlight.release(permits);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            inFlight.release(permits);
+            throw new InterruptedIOException("the writers were stopped");
+        }
+    }
+
+    private void rethrow() throws IOException {
+        Throwable t = failure.get();
+        if (t == null) {
+            return;
+        }
+        if (t instanceof IOException e) {
+            throw e;
+        }
+        if (t instanceof RuntimeException e) {
+            throw e;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        throw new IOException(t);
     }
 
     private void entry() throws IOException {
@@ -202,18 +391,13 @@ final class BaseTarExtractor implements AutoCloseable {
             throw fail("member " + name + " names the data directory itself as a file");
         }
         Path p = create(rel, name, Kind.FILE);
-        try {
-            out = FileChannel.open(p, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
-                PosixFilePermissions.asFileAttribute(perms));
-        } catch (FileAlreadyExistsException e) {
-            throw fail("member " + name + " already exists");
+        Out o = new Out(p, perms, mtime, size);
+        if (size > SMALL) {
+            o.open();
         }
-        outPath = p;
-        outMtime = mtime;
+        out = o;
         outName = name;
-        // The umask may have narrowed the mode; the header's is the one PostgreSQL expects.
-        Files.setPosixFilePermissions(p, perms);
-        giveAway(p);
+        outPosition = 0;
         files++;
         contentLeft = size;
         padLeft = (512 - size % 512) % 512;

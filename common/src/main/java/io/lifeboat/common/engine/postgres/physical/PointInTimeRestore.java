@@ -299,6 +299,9 @@ public final class PointInTimeRestore {
     /** Blobs loaded (fetched, decrypted, decompressed) ahead of the one being written to tar. */
     static final int READ_AHEAD = 8;
 
+    /** Threads writing the extracted files (file creation and page-cache copies are kernel work that spreads over cores). */
+    static final int WRITERS = Integer.getInteger("lifeboat.restore.writers", 2);
+
     /**
      * Streams the base backup's tar into the data directory in process ({@link BaseTarExtractor}): loader
      * threads fetch, decrypt, verify and decompress the blobs ahead while this thread writes the files, so
@@ -328,7 +331,7 @@ public final class PointInTimeRestore {
             t.setDaemon(true);
             return t;
         });
-        try (BaseTarExtractor tar = new BaseTarExtractor(dir, owner, group)) {
+        try (BaseTarExtractor tar = new BaseTarExtractor(dir, owner, group, WRITERS)) {
             List<BlobId> ids = node.content();
             ArrayDeque<Future<byte[]>> window = new ArrayDeque<>();
             int next = 0;
