@@ -252,7 +252,7 @@ final class BaseTarExtractor implements AutoCloseable {
     /** Files up to this size are written whole by one lane; larger ones in slices by every lane. */
     static final long SMALL = 1 << 20;
     /** Content handed to the writers and not yet written, in KiB: bounds the memory the blobs they hold take. */
-    static final int IN_FLIGHT_KIB = 32 * 1024;
+    static final int IN_FLIGHT_KIB = 16 * 1024;
 
     private void write(byte[] b, int off, int n) throws IOException {
         rethrow();
