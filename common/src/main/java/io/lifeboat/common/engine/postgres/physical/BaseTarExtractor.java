@@ -101,11 +101,29 @@ final class BaseTarExtractor implements AutoCloseable {
         }
 
         void release() throws IOException {
-            if (holders.decrementAndGet() == 0) {
-                BaseTarExtractor.this.open.remove(this);
-                channel.close();
-                Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(mtime, null, null);
+            if (holders.decrementAndGet() != 0) {
+                return;
             }
+            if (flusher != null && size >= EARLY_FLUSH) {
+                flusher.execute(() -> {
+                    try {
+                        if (failure.get() == null) {
+                            channel.force(false);
+                        }
+                        done();
+                    } catch (Throwable t) {
+                        failure.compareAndSet(null, t);
+                    }
+                });
+            } else {
+                done();
+            }
+        }
+
+        private void done() throws IOException {
+            BaseTarExtractor.this.open.remove(this);
+            channel.close();
+            Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(mtime, null, null);
         }
     }
 
@@ -129,6 +147,7 @@ final class BaseTarExtractor implements AutoCloseable {
     private long outPosition;
     private int pendingPermits;
     private final ExecutorService[] lanes;
+    private final ExecutorService flusher;
     private int nextLane;
     private final Semaphore inFlight = new Semaphore(IN_FLIGHT_KIB);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -156,6 +175,11 @@ final class BaseTarExtractor implements AutoCloseable {
                 return t;
             });
         }
+        this.flusher = EARLY_FLUSH > 0 ? Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "lifeboat-restore-flush");
+            t.setDaemon(true);
+            return t;
+        }) : null;
     }
 
     /** Regular files written so far. */
@@ -221,6 +245,17 @@ final class BaseTarExtractor implements AutoCloseable {
                 throw new InterruptedIOException("interrupted while writing the base backup");
             }
         }
+        if (flusher != null) {
+            flusher.shutdown();
+            try {
+                while (!flusher.awaitTermination(1, TimeUnit.MINUTES)) {
+                    // Flushing a large file may take long on a slow disk; keep waiting.
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while writing the base backup");
+            }
+        }
         rethrow();
         List<DirMeta> all = new ArrayList<>(dirs.values());
         for (int k = all.size() - 1; k >= 0; k--) {
@@ -243,6 +278,14 @@ final class BaseTarExtractor implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        if (flusher != null) {
+            flusher.shutdownNow();
+            try {
+                flusher.awaitTermination(1, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         for (Out o : open) {
             o.channel.close();
         }
@@ -252,6 +295,12 @@ final class BaseTarExtractor implements AutoCloseable {
     /** Files up to this size are written whole by one lane; larger ones in slices by every lane. */
     static final long SMALL = 1 << 20;
     /** Content handed to the writers and not yet written, in KiB: bounds the memory the blobs they hold take. */
+    /**
+     * Files at least this large are flushed ({@code fdatasync}) by a background thread once written, so
+     * their writeback overlaps the rest of the extraction instead of all waiting for the final syncfs;
+     * 0 turns it off (system property {@code lifeboat.restore.early-flush-mib}).
+     */
+    static final long EARLY_FLUSH = Long.getLong("lifeboat.restore.early-flush-mib", 8) << 20;
     static final int IN_FLIGHT_KIB = 16 * 1024;
 
     private void write(byte[] b, int off, int n) throws IOException {

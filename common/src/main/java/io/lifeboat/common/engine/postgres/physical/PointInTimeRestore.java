@@ -299,8 +299,13 @@ public final class PointInTimeRestore {
     /** Blobs loaded (fetched, decrypted, decompressed) ahead of the one being written to tar. */
     static final int READ_AHEAD = 8;
 
-    /** Threads writing the extracted files (file creation and page-cache copies are kernel work that spreads over cores). */
-    static final int WRITERS = Integer.getInteger("lifeboat.restore.writers", 2);
+    /**
+     * Threads writing the extracted files besides the one feeding the extractor (system property
+     * {@code lifeboat.restore.writers}). 0 by default: on the 2-core bench machine the loaders and the
+     * feeding thread already keep both cores busy, and writer threads cost CPU and memory without a
+     * measurable gain (docs/benchmarks.md); more may pay where cores are plentiful.
+     */
+    static final int WRITERS = Integer.getInteger("lifeboat.restore.writers", 0);
 
     /**
      * Streams the base backup's tar into the data directory in process ({@link BaseTarExtractor}): loader

@@ -157,6 +157,19 @@ class BaseTarExtractorTest {
     }
 
     @Test
+    void flushesLargeFilesInTheBackground() throws IOException {
+        byte[] huge = random((int) BaseTarExtractor.EARLY_FLUSH + 4096, 6);
+        for (int writers : new int[] {0, 2}) {
+            Path root = tmp.resolve("data-" + writers);
+            Files.createDirectory(root);
+            byte[] tar = new TarBuilder().file("big", 0600, huge).file("small", 0600, new byte[] {1}).end();
+            extract(root, tar, 1 << 20, writers);
+            assertThat(Files.readAllBytes(root.resolve("big"))).isEqualTo(huge);
+            assertThat(Files.getLastModifiedTime(root.resolve("big")).toMillis()).isEqualTo(MTIME * 1000);
+        }
+    }
+
+    @Test
     void givesEveryEntryToTheOwner() throws IOException {
         Path root = root();
         var lookup = root.getFileSystem().getUserPrincipalLookupService();
