@@ -52,6 +52,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * ({@code lchown}); otherwise entries belong to the extracting process. Durability is the caller's:
  * nothing here is fsynced (the restore flushes the whole file system once with {@code syncfs}).
  *
+ * <p>Writing: with {@code writers} = 0 the feeding thread creates and writes every file; otherwise
+ * that many writer threads do (each file up to {@link #SMALL} whole on one of them, larger ones in
+ * positioned slices on all), with at most {@link #IN_FLIGHT_KIB} KiB waiting. Files of at least
+ * {@link #EARLY_FLUSH} bytes are {@code fdatasync}ed by a background thread once complete, so their
+ * writeback overlaps the rest of the extraction. A writer's failure is reported by the next
+ * {@link #feed} or by {@link #finish}.
+ *
  * <p>Not thread-safe: one thread feeds one instance.
  */
 final class BaseTarExtractor implements AutoCloseable {
@@ -294,13 +301,13 @@ final class BaseTarExtractor implements AutoCloseable {
 
     /** Files up to this size are written whole by one lane; larger ones in slices by every lane. */
     static final long SMALL = 1 << 20;
-    /** Content handed to the writers and not yet written, in KiB: bounds the memory the blobs they hold take. */
     /**
      * Files at least this large are flushed ({@code fdatasync}) by a background thread once written, so
      * their writeback overlaps the rest of the extraction instead of all waiting for the final syncfs;
      * 0 turns it off (system property {@code lifeboat.restore.early-flush-mib}).
      */
     static final long EARLY_FLUSH = Long.getLong("lifeboat.restore.early-flush-mib", 8) << 20;
+    /** Content handed to the writers and not yet written, in KiB: bounds the memory the blobs they hold take. */
     static final int IN_FLIGHT_KIB = 16 * 1024;
 
     private void write(byte[] b, int off, int n) throws IOException {
