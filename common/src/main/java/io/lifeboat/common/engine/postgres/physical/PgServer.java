@@ -15,7 +15,7 @@ import java.util.Map;
 /**
  * Starts and stops one PostgreSQL data directory with {@code pg_ctl}, as the operating-system user
  * that must own it. PostgreSQL refuses to run as root, so when Lifeboat runs as root every server
- * command (and the extraction of the data directory) runs through {@code runuser -u <osUser>}.
+ * command runs through {@code runuser -u <osUser>} (the extracted data directory is given to that user).
  *
  * <p>Not thread-safe; one restore owns an instance.
  */
@@ -100,11 +100,6 @@ public final class PgServer {
 
     ChildProcess.Outcome<String> run(List<String> command) {
         return ChildProcess.readStdout(asOwner(command), env, in -> new String(in.readAllBytes(), StandardCharsets.UTF_8));
-    }
-
-    /** Runs {@code command} as the owner with {@code writer} feeding its standard input. */
-    ChildProcess.Outcome<Void> runWithInput(List<String> command, ChildProcess.InputWriter writer) {
-        return ChildProcess.writeStdin(asOwner(command), env, writer);
     }
 
     /** Makes {@code dir} belong to the server's user (a no-op without one). */

@@ -158,14 +158,13 @@ public final class PointInTimeRestore {
         Path dir = req.dataDir().toAbsolutePath().normalize();
         prepareDirectory(dir);
         PgServer server = new PgServer(tools, dir, req.osUser(), req.serverEnv());
-        server.chown(dir);
         phases.end("choose");
         WalArchive archive = WalArchive.open(repo, req.cluster(), base.segmentSize());
         // What the archive holds when the restore starts is the end "latest" must reach; listing it meanwhile keeps
         // the listing off the time to accepting writes.
         java.util.concurrent.CompletableFuture<List<WalSegmentRef>> heldAtStart =
             java.util.concurrent.CompletableFuture.supplyAsync(archive::list, daemonExecutor("lifeboat-restore-list"));
-        extract(repo, base, server);
+        extract(repo, base, server, req.osUser());
         phases.end("extract");
         boolean synced = syncfs(dir);
         phases.end("sync");
@@ -300,42 +299,98 @@ public final class PointInTimeRestore {
     /** Blobs loaded (fetched, decrypted, decompressed) ahead of the one being written to tar. */
     static final int READ_AHEAD = 8;
 
-    private void extract(Repository repo, BaseBackupInfo base, PgServer server) {
+    /**
+     * Threads writing the extracted files besides the one feeding the extractor (system property
+     * {@code lifeboat.restore.writers}). 0 by default: on the 2-core bench machine the loaders and the
+     * feeding thread already keep both cores busy, and writer threads cost CPU and memory without a
+     * measurable gain (docs/benchmarks.md); more may pay where cores are plentiful.
+     */
+    static final int WRITERS = Integer.getInteger("lifeboat.restore.writers", 0);
+
+    /**
+     * Streams the base backup's tar into the data directory in process ({@link BaseTarExtractor}): loader
+     * threads fetch, decrypt, verify and decompress the blobs ahead while this thread writes the files, so
+     * both cores work and no byte passes through a pipe. The directory stays this process's own (mode 0700)
+     * until every entry is written and given to the server's user, so no other user can slip a link into it.
+     */
+    private void extract(Repository repo, BaseBackupInfo base, PgServer server, String osUser) {
         TreeNode node = new SnapshotInspector(repo).find(base.snapshot(), PostgresBaseBackupSource.FILE)
             .filter(TreeNode::isFile)
             .orElseThrow(() -> new EngineException("snapshot " + base.snapshot().id().shortHex() + " holds no " + PostgresBaseBackupSource.FILE));
+        Path dir = server.dataDir();
+        java.nio.file.attribute.UserPrincipal owner = null;
+        java.nio.file.attribute.GroupPrincipal group = null;
+        if (osUser != null && !osUser.equals(System.getProperty("user.name"))) {
+            owner = userPrincipal(osUser);
+            group = loginGroup(osUser);
+            // Until it is given away at the end, the (possibly pre-existing) directory is this process's alone.
+            try {
+                Files.getFileAttributeView(dir, java.nio.file.attribute.PosixFileAttributeView.class, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    .setOwner(userPrincipal(System.getProperty("user.name")));
+            } catch (IOException e) {
+                throw new EngineException("cannot take " + dir + " over for the extraction: " + e.getMessage(), e);
+            }
+        }
         ExecutorService loaders = Executors.newFixedThreadPool(3, r -> {
             Thread t = new Thread(r, "lifeboat-restore-read");
             t.setDaemon(true);
             return t;
         });
-        ChildProcess.Outcome<Void> out;
-        try {
-            out = server.runWithInput(List.of("tar", "-x", "-f", "-", "-C", server.dataDir().toString()), stdin -> {
-                List<BlobId> ids = node.content();
-                ArrayDeque<Future<byte[]>> window = new ArrayDeque<>();
-                int next = 0;
-                while (next < ids.size() || !window.isEmpty()) {
-                    while (next < ids.size() && window.size() < READ_AHEAD) {
-                        BlobId id = ids.get(next++);
-                        window.add(loaders.submit(() -> repo.loadBlob(id)));
-                    }
-                    try {
-                        stdin.write(window.poll().get());
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new java.io.InterruptedIOException("interrupted while restoring");
-                    } catch (ExecutionException e) {
-                        throw e.getCause() instanceof RuntimeException r ? r : new EngineException(e.getCause().getMessage(), e.getCause());
-                    }
+        try (BaseTarExtractor tar = new BaseTarExtractor(dir, owner, group, WRITERS)) {
+            List<BlobId> ids = node.content();
+            ArrayDeque<Future<byte[]>> window = new ArrayDeque<>();
+            int next = 0;
+            while (next < ids.size() || !window.isEmpty()) {
+                while (next < ids.size() && window.size() < READ_AHEAD) {
+                    BlobId id = ids.get(next++);
+                    window.add(loaders.submit(() -> repo.loadBlob(id)));
                 }
-            });
+                byte[] blob = window.poll().get();
+                tar.feed(blob, 0, blob.length);
+            }
+            tar.finish();
+            if (owner != null) {
+                java.nio.file.attribute.PosixFileAttributeView v = Files.getFileAttributeView(dir,
+                    java.nio.file.attribute.PosixFileAttributeView.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                v.setOwner(owner);
+                v.setGroup(group);
+            }
+        } catch (IOException e) {
+            throw new EngineException("extracting the base backup into " + dir + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException("interrupted while restoring", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new EngineException(e.getCause().getMessage(), e.getCause());
         } finally {
             loaders.shutdownNow();
         }
-        if (!out.ok()) {
-            throw new EngineException("extracting the base backup failed (tar exit " + out.exitCode() + "): " + out.stderr().strip());
+    }
+
+    private static java.nio.file.attribute.UserPrincipal userPrincipal(String user) {
+        try {
+            return dirFileSystem().lookupPrincipalByName(user);
+        } catch (IOException e) {
+            throw new EngineException("no operating-system user '" + user + "' to run the restored server as: " + e.getMessage(), e);
         }
+    }
+
+    /** The user's login group, as {@code chown user:} gives (Java has no lookup of it). */
+    private static java.nio.file.attribute.GroupPrincipal loginGroup(String user) {
+        ChildProcess.Outcome<String> out = ChildProcess.readStdout(List.of("id", "-gn", user), Map.of(),
+            in -> new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        if (!out.ok() || out.value().isBlank()) {
+            throw new EngineException("cannot find the login group of user '" + user + "': " + out.stderr().strip());
+        }
+        try {
+            return dirFileSystem().lookupPrincipalByGroupName(out.value().strip());
+        } catch (IOException e) {
+            throw new EngineException("cannot find group '" + out.value().strip() + "' of user '" + user + "': " + e.getMessage(), e);
+        }
+    }
+
+    private static java.nio.file.attribute.UserPrincipalLookupService dirFileSystem() {
+        return java.nio.file.FileSystems.getDefault().getUserPrincipalLookupService();
     }
 
     /**
