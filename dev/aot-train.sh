@@ -27,7 +27,8 @@ scratch=$(mktemp -d "${TMPDIR:-/tmp}/lifeboat-aot-train.XXXXXX")
 trap 'rm -rf "$scratch" "$aot.tmp.$$"' EXIT
 t0=$SECONDS
 rm -f "$aot" "$aot.stamp"
-if ! LIFEBOAT_AOT_TRAINING_OUTPUT="$aot.tmp.$$" "$root/lifeboat" "$scratch/run" >"$scratch/log" 2>&1 ||
+# Without the caller's LIFEBOAT_JAVA_OPTS: the cache serves any collector and heap size up to 32 GB.
+if ! env -u LIFEBOAT_JAVA_OPTS LIFEBOAT_AOT_TRAINING_OUTPUT="$aot.tmp.$$" "$root/lifeboat" "$scratch/run" >"$scratch/log" 2>&1 ||
   [[ ! -s "$aot.tmp.$$" ]]; then
   echo "aot-train: the training run failed; the launcher falls back to a dynamic CDS archive. Its output:" >&2
   cat "$scratch/log" >&2
