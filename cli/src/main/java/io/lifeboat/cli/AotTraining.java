@@ -95,8 +95,8 @@ public final class AotTraining {
     }
 
     /**
-     * About 12 MiB in 120 files: text that compresses, random bytes that do not, a few copies that
-     * deduplicate, and two files of several MiB so chunking cuts inside a file.
+     * About 10 MiB in 121 files: text that compresses, random bytes that do not, a copy that
+     * deduplicates, and two files of 3 MiB so chunking cuts inside a file.
      */
     static void generate(Path dir, Random random) throws IOException {
         for (int i = 0; i < 120; i++) {
