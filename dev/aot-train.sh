@@ -24,7 +24,7 @@ if [[ ${1:-} != --force && -f $aot && "$(cat "$aot.stamp" 2>/dev/null)" == "$jav
   exit 0
 fi
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/lifeboat-aot-train.XXXXXX")
-trap 'rm -rf "$scratch" "$aot.tmp.$$"' EXIT
+trap 'rm -rf "$scratch" "$aot.tmp.$$" "$aot.tmp.$$.config"' EXIT
 t0=$SECONDS
 rm -f "$aot" "$aot.stamp"
 # Without the caller's LIFEBOAT_JAVA_OPTS: the cache serves any collector and heap size up to 32 GB.
