@@ -18,8 +18,9 @@ MVN := ./mvnw -B --no-transfer-progress
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
 
-build: ## Compile and package every module, no tests
+build: ## Compile and package every module, no tests; then train the CLI launcher's JDK AOT cache
 	$(MVN) -DskipTests package -q
+	dev/aot-train.sh
 
 test: ## Unit and integration tests against real local servers (starts and stops them)
 	dev/test.sh

@@ -205,6 +205,12 @@ LIFEBOAT_OK=$HAVE_LIFEBOAT
 
 # --- JVM start -------------------------------------------------------------------------------
 if ((HAVE_LIFEBOAT)); then
+  # Measure the launcher as `make build` leaves it: with its AOT cache (a no-op when the cache is
+  # fresh). A failed training run fails the Lifeboat rows' check; the launcher then runs without it.
+  if [[ -f "$ROOT/cli/target/lifeboat-cli.jar" ]] &&
+    ! "$ROOT/dev/aot-train.sh" >"$WORK/logs/lifeboat-aot-train.log" 2>&1; then
+    tool_failed lifeboat "the launcher's AOT training run failed (log: $WORK/logs/lifeboat-aot-train.log)"
+  fi
   if ! measure lifeboat "JVM start (--version)" "$ROOT/lifeboat" --version; then
     tool_failed lifeboat "--version failed"; LIFEBOAT_OK=0
   fi

@@ -73,4 +73,50 @@ class LauncherIT {
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).isEqualTo("lifeboat: not built yet, run make build\n");
     }
+
+    /**
+     * A checkout whose AOT cache the launcher takes for fresh (stamp and times match) but that the
+     * JVM cannot use, here garbage: the run works and standard error says nothing about it. The
+     * same with a stale cache (the jar is newer), which the launcher skips for its CDS archive, and
+     * with an archive of the caller's own in LIFEBOAT_JAVA_OPTS (the JVM refuses both at once).
+     */
+    @Test
+    void anUnusableOrStaleAotCacheNeverBreaksARunNorPrintsWarnings() throws Exception {
+        Path checkout = tmp.toRealPath().resolve("checkout");
+        Path target = Files.createDirectories(checkout.resolve("cli/target"));
+        Files.createDirectories(checkout.resolve("dev"));
+        Files.copy(ROOT.resolve("dev/find-jdk.sh"), checkout.resolve("dev/find-jdk.sh"), StandardCopyOption.COPY_ATTRIBUTES);
+        Path launcher = Files.copy(ROOT.resolve("lifeboat"), checkout.resolve("lifeboat"), StandardCopyOption.COPY_ATTRIBUTES);
+        Files.copy(ROOT.resolve("cli/target/lifeboat-cli.jar"), target.resolve("lifeboat-cli.jar"),
+            StandardCopyOption.COPY_ATTRIBUTES);
+        Files.createSymbolicLink(target.resolve("lib"), ROOT.resolve("cli/target/lib").toAbsolutePath());
+        Result jdk = run(new ProcessBuilder(checkout.resolve("dev/find-jdk.sh").toString()));
+        Files.writeString(target.resolve("lifeboat.aot.stamp"), jdk.out().strip() + " " + checkout + "\n");
+        byte[] garbage = new byte[1 << 20];
+        new java.util.Random(1).nextBytes(garbage);
+        Files.write(target.resolve("lifeboat.aot"), garbage);
+
+        for (String state : new String[] {"unusable", "own archive", "stale"}) {
+            if (state.equals("stale")) {
+                Files.setLastModifiedTime(target.resolve("lifeboat-cli.jar"),
+                    java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+            }
+            ProcessBuilder version = new ProcessBuilder(launcher.toString(), "--version");
+            if (state.equals("own archive")) { // as dev/demo.sh gives archive_command
+                version.environment().put("LIFEBOAT_JAVA_OPTS", "-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile="
+                    + tmp.resolve("own.jsa") + " -Xlog:cds=off -Xlog:cds+dynamic=off");
+            }
+            Result v = run(version);
+            assertThat(v.code()).as(state + ": " + v.err()).isZero();
+            assertThat(v.out()).as(state).startsWith("lifeboat ");
+            assertThat(v.err()).as(state).isEmpty();
+
+            ProcessBuilder wrong = new ProcessBuilder(launcher.toString(), "snapshots");
+            wrong.environment().put("LIFEBOAT_REPOSITORY", repo.toString());
+            wrong.environment().put("LIFEBOAT_PASSWORD", "not the password");
+            Result w = run(wrong);
+            assertThat(w.code()).as(state).isEqualTo(ExitCodes.WRONG_PASSWORD);
+            assertThat(w.err()).as(state).startsWith("lifeboat: wrong password").hasLineCount(1);
+        }
+    }
 }
