@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
     "Exit 0: written to PATH. Exit 1: the archive does not hold it (PostgreSQL then ends recovery or waits).",
     "Exit 126: the archive could not be read (store unreachable, wrong password, a damaged object);",
     "PostgreSQL aborts recovery instead of stopping early at a point you did not ask for.",
-    "postgresql.conf: restore_command = 'lifeboat --config /etc/lifeboat/wal.properties wal-fetch --cluster main %f %p'"})
+    "postgresql.conf: restore_command = 'lifeboat --config /etc/lifeboat/wal.properties wal-fetch --cluster main %%f %%p'"})
 final class WalFetchCommand implements Callable<Integer> {
     /** Above 125, so PostgreSQL treats the failure as fatal rather than as "no such file". */
     static final int ABORT_RECOVERY = 126;
@@ -32,10 +32,10 @@ final class WalFetchCommand implements Callable<Integer> {
     @Mixin
     WalOptions wal;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "The WAL file name PostgreSQL wants (%f).")
+    @Parameters(index = "0", paramLabel = "FILE", description = "The WAL file name PostgreSQL wants (%%f).")
     String fileName;
 
-    @Parameters(index = "1", paramLabel = "PATH", description = "Where to write it (%p: relative to the data directory).")
+    @Parameters(index = "1", paramLabel = "PATH", description = "Where to write it (%%p: relative to the data directory).")
     Path path;
 
     @Override

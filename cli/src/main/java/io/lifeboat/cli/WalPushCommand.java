@@ -15,12 +15,12 @@ import picocli.CommandLine.Parameters;
     "Exits 0 only once the file is durably stored; pushing a file already archived with the same content succeeds,",
     "a file archived with different content fails (it is never overwritten).",
     "postgresql.conf: archive_mode = on",
-    "                 archive_command = 'lifeboat --config /etc/lifeboat/wal.properties wal-push --cluster main %p'"})
+    "                 archive_command = 'lifeboat --config /etc/lifeboat/wal.properties wal-push --cluster main %%p'"})
 final class WalPushCommand extends RepoCommand {
     @Mixin
     WalOptions wal;
 
-    @Parameters(index = "0", paramLabel = "PATH", description = "The WAL file (%p: relative to the data directory).")
+    @Parameters(index = "0", paramLabel = "PATH", description = "The WAL file (%%p: relative to the data directory).")
     Path path;
 
     @Override

@@ -259,4 +259,28 @@ class LifeboatCliTest {
         assertThat(run("--help")).isZero();
         assertThat(out).contains("backup").contains("restore").contains("Exit codes");
     }
+
+    @Test
+    void everyCommandsHelpRendersWithoutFormatWarnings() {
+        // picocli formats help text with String.format and only warns on stderr about a stray '%'.
+        java.io.PrintStream saved = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream sink = new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        java.util.List<String> rendered = new java.util.ArrayList<>();
+        System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            java.util.Deque<picocli.CommandLine> todo = new java.util.ArrayDeque<>();
+            todo.add(new picocli.CommandLine(new LifeboatCli(new InMemoryBackend(), Map.of(), sink, sink)));
+            while (!todo.isEmpty()) {
+                picocli.CommandLine c = todo.poll();
+                c.getUsageMessage(picocli.CommandLine.Help.Ansi.OFF);
+                rendered.add(c.getCommandName());
+                todo.addAll(c.getSubcommands().values());
+            }
+        } finally {
+            System.setErr(saved);
+        }
+        assertThat(rendered).contains("wal-push", "wal-fetch", "backup");
+        assertThat(captured.toString(StandardCharsets.UTF_8)).doesNotContain("picocli WARN");
+    }
 }
