@@ -60,14 +60,8 @@ public abstract class ObjectStoreContractTest {
         assertThat(store.get("data/ab/abcdef")).isEqualTo(data);
     }
 
-    /** False only for a server known to refuse empty objects (see the overriding test). */
-    protected boolean storesEmptyObjects() {
-        return true;
-    }
-
     @Test
     void emptyObjectsAreStored() {
-        Assumptions.assumeTrue(storesEmptyObjects(), "the server refuses empty objects");
         store.put("empty", new byte[0]);
         assertThat(store.get("empty")).isEmpty();
         assertThat(store.stat("empty")).hasValueSatisfying(i -> assertThat(i.size()).isZero());

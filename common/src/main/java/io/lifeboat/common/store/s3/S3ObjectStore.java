@@ -35,6 +35,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
@@ -69,6 +70,13 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  *       requires them ({@code WHEN_REQUIRED}): Ceph RGW Pacific rejects the SDK's default trailing
  *       checksums. Integrity does not depend on them: every object is authenticated (AES-GCM)
  *       by the repository layer.</li>
+ *   <li>Uploads are not aws-chunked ({@code chunkedEncodingEnabled(false)}). Over HTTPS the SDK
+ *       sends {@code UNSIGNED-PAYLOAD} either way; over plain HTTP it signs the payload, by default
+ *       as signed aws-chunked encoding, and Ceph RGW 16 answers an empty one (nothing but the final
+ *       chunk, as for an S3 folder marker {@code dir/}) with 400 XAmzContentSHA256Mismatch. Signed
+ *       in one piece ({@code x-amz-content-sha256} = the body's SHA-256, as the AWS CLI does) it is
+ *       accepted everywhere; the body is an array, so hashing it before sending costs one pass,
+ *       as the chunk signatures did.</li>
  *   <li>Objects above {@link S3StoreConfig#multipartThreshold()} go by multipart upload, parts
  *       one after another; a failed upload is aborted so no parts are left behind to be billed.</li>
  *   <li>Every write carries the configured server-side-encryption headers.</li>
@@ -113,6 +121,7 @@ public final class S3ObjectStore implements ObjectStore {
                 .forcePathStyle(config.pathStyle())
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build())
                 .httpClient(http)
                 .overrideConfiguration(o -> o
                         .retryStrategy(AwsRetryStrategy.doNotRetry())

@@ -87,6 +87,49 @@ class S3ObjectStoreRequestTest {
         assertThat(header(pack, "x-amz-sdk-checksum-algorithm")).isNull();
     }
 
+    /**
+     * Over plain HTTP the SDK signs the payload. It must do so in one piece (the body's SHA-256 in
+     * {@code x-amz-content-sha256}), not as signed aws-chunked encoding: Ceph RGW 16 refuses an
+     * empty aws-chunked PUT (only the final chunk, {@code x-amz-decoded-content-length: 0}) with
+     * 400 XAmzContentSHA256Mismatch, so S3 folder markers could not be restored there.
+     */
+    @Test
+    void payloadsOverPlainHttpAreSignedWholeNotAwsChunked() throws Exception {
+        byte[] small = {1, 2, 3};
+        byte[] big = new byte[11 * MIB];
+        try (S3ObjectStore store = open(config().build(), new StubHttpClient())) {
+            store.put("dir/", new byte[0]);
+            store.put("config", small);
+            store.put("data/ab/pack", big, PutOptions.of(ObjectKind.PACK));
+        }
+        assertSignedWhole(recorder.matching("PUT", "/bucket/repo/dir/").getFirst(), new byte[0]);
+        assertSignedWhole(recorder.matching("PUT", "/bucket/repo/config").getFirst(), small);
+        List<SdkHttpRequest> parts = recorder.matching("PUT", "/bucket/repo/data/ab/pack");
+        assertThat(parts).hasSize(3);
+        assertSignedWhole(parts.getFirst(), java.util.Arrays.copyOf(big, 5 * MIB));
+        assertSignedWhole(parts.getLast(), java.util.Arrays.copyOfRange(big, 10 * MIB, 11 * MIB));
+    }
+
+    private static void assertSignedWhole(SdkHttpRequest r, byte[] body) throws Exception {
+        String sha256 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(body));
+        assertThat(header(r, "x-amz-content-sha256")).isEqualTo(sha256);
+        assertThat(header(r, "Content-Length")).isEqualTo(Integer.toString(body.length));
+        assertThat(header(r, "Content-Encoding")).isNull();
+        assertThat(header(r, "x-amz-decoded-content-length")).isNull();
+    }
+
+    @Test
+    void overHttpsThePayloadIsNeitherHashedNorAwsChunked() {
+        try (S3ObjectStore store = open(config().endpoint(URI.create("https://127.0.0.1:1")).build(), new StubHttpClient())) {
+            store.put("dir/", new byte[0]);
+            store.put("config", new byte[] {1, 2, 3});
+        }
+        assertThat(recorder.requests.stream().filter(r -> r.method().name().equals("PUT"))).hasSize(2).allSatisfy(r -> {
+            assertThat(header(r, "x-amz-content-sha256")).isEqualTo("UNSIGNED-PAYLOAD");
+            assertThat(header(r, "Content-Encoding")).isNull();
+        });
+    }
+
     @Test
     void theSdkDoesNotRetryOnItsOwn() {
         StubHttpClient failing = new StubHttpClient(r -> new StubHttpClient.Answer(503,
