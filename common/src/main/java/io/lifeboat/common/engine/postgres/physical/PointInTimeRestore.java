@@ -290,11 +290,15 @@ public final class PointInTimeRestore {
         }
     }
 
-    /** Blobs loaded (fetched, decrypted, decompressed) ahead of the one being written to tar. */
-    static final int READ_AHEAD = 8;
+    /**
+     * Blobs loaded (fetched, decrypted, verified, decompressed) ahead of the one being extracted (system
+     * property {@code lifeboat.restore.read-ahead}): at most this many base-backup blobs (up to 8 MiB each)
+     * are held at once.
+     */
+    static final int READ_AHEAD = Math.max(1, Integer.getInteger("lifeboat.restore.read-ahead", 8));
 
-    /** Loader threads of that read-ahead ({@link BlobReadAhead}). */
-    static final int LOADERS = 3;
+    /** Loader threads of that read-ahead ({@link BlobReadAhead}; system property {@code lifeboat.restore.loaders}). */
+    static final int LOADERS = Math.max(1, Integer.getInteger("lifeboat.restore.loaders", 3));
 
     /**
      * Threads writing the extracted files besides the one feeding the extractor (system property
