@@ -292,8 +292,8 @@ public final class PointInTimeRestore {
 
     /**
      * Blobs loaded (fetched, decrypted, verified, decompressed) ahead of the one being extracted (system
-     * property {@code lifeboat.restore.read-ahead}): at most this many base-backup blobs (up to 8 MiB each)
-     * are held at once.
+     * property {@code lifeboat.restore.read-ahead}): this many base-backup blobs (up to 8 MiB each) at most
+     * are loading or loaded besides the one being extracted.
      */
     static final int READ_AHEAD = Math.max(1, Integer.getInteger("lifeboat.restore.read-ahead", 8));
 

@@ -62,8 +62,25 @@ class BlobReadAheadTest {
         return got;
     }
 
+    /**
+     * Loader threads still alive, after giving them a moment: the pool counts as terminated when its
+     * workers have left their loop, a few instructions before their threads end.
+     */
     private static long liveLoaders() {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(THREAD) && t.isAlive()).count();
+        long live = 0;
+        for (int i = 0; i < 200; i++) {
+            live = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(THREAD) && t.isAlive()).count();
+            if (live == 0) {
+                break;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return live;
     }
 
     @Test
