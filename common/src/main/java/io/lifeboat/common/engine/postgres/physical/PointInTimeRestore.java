@@ -12,13 +12,7 @@ import io.lifeboat.common.engine.postgres.wal.WalSegmentRef;
 import io.lifeboat.common.repository.Repository;
 import io.lifeboat.common.repository.Snapshot;
 import io.lifeboat.common.engine.TreeNode;
-import io.lifeboat.common.repository.BlobId;
 import java.io.IOException;
-import java.util.ArrayDeque;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -296,8 +290,15 @@ public final class PointInTimeRestore {
         }
     }
 
-    /** Blobs loaded (fetched, decrypted, decompressed) ahead of the one being written to tar. */
-    static final int READ_AHEAD = 8;
+    /**
+     * Blobs loaded (fetched, decrypted, verified, decompressed) ahead of the one being extracted (system
+     * property {@code lifeboat.restore.read-ahead}): this many base-backup blobs (up to 8 MiB each) at most
+     * are loading or loaded besides the one being extracted.
+     */
+    static final int READ_AHEAD = Math.max(1, Integer.getInteger("lifeboat.restore.read-ahead", 8));
+
+    /** Loader threads of that read-ahead ({@link BlobReadAhead}; system property {@code lifeboat.restore.loaders}). */
+    static final int LOADERS = Math.max(1, Integer.getInteger("lifeboat.restore.loaders", 3));
 
     /**
      * Threads writing the extracted files besides the one feeding the extractor (system property
@@ -331,21 +332,9 @@ public final class PointInTimeRestore {
                 throw new EngineException("cannot take " + dir + " over for the extraction: " + e.getMessage(), e);
             }
         }
-        ExecutorService loaders = Executors.newFixedThreadPool(3, r -> {
-            Thread t = new Thread(r, "lifeboat-restore-read");
-            t.setDaemon(true);
-            return t;
-        });
-        try (BaseTarExtractor tar = new BaseTarExtractor(dir, owner, group, WRITERS)) {
-            List<BlobId> ids = node.content();
-            ArrayDeque<Future<byte[]>> window = new ArrayDeque<>();
-            int next = 0;
-            while (next < ids.size() || !window.isEmpty()) {
-                while (next < ids.size() && window.size() < READ_AHEAD) {
-                    BlobId id = ids.get(next++);
-                    window.add(loaders.submit(() -> repo.loadBlob(id)));
-                }
-                byte[] blob = window.poll().get();
+        try (BlobReadAhead blobs = new BlobReadAhead(node.content(), repo::loadBlob, READ_AHEAD, LOADERS, "lifeboat-restore-read");
+             BaseTarExtractor tar = new BaseTarExtractor(dir, owner, group, WRITERS)) {
+            for (byte[] blob = blobs.next(); blob != null; blob = blobs.next()) {
                 tar.feed(blob, 0, blob.length);
             }
             tar.finish();
@@ -357,13 +346,6 @@ public final class PointInTimeRestore {
             }
         } catch (IOException e) {
             throw new EngineException("extracting the base backup into " + dir + " failed: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EngineException("interrupted while restoring", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new EngineException(e.getCause().getMessage(), e.getCause());
-        } finally {
-            loaders.shutdownNow();
         }
     }
 
