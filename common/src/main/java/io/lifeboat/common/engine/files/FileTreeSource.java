@@ -46,6 +46,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -181,7 +182,7 @@ public final class FileTreeSource implements BackupSource {
                 summary.toMap(), options.labels()));
             return new BackupResult(snapshot, summary);
         } finally {
-            prefetch.shutdownNow();
+            prefetch.shutdown(); // the prefetch stops after its current batch (see prefetchBelow)
             pool.shutdownNow();
             writer.close();
             scanner.interrupt();
@@ -283,8 +284,8 @@ public final class FileTreeSource implements BackupSource {
          * Loads the parent snapshot's trees below {@code root} ahead of the walk, breadth first, in
          * batches of {@link #PREFETCH_BATCH} for {@link Repository#loadBlobs}, holding at most
          * {@link #PREFETCH_LIMIT} trees that the walk has not taken yet. Stops at the first error
-         * (the walk then loads that tree itself and fails or warns as it would without prefetch)
-         * and when interrupted.
+         * (the walk then loads that tree itself and fails as it would without prefetch) and once
+         * the backup shut its executor down.
          */
         void startPrefetch(Tree root) {
             try {
@@ -299,12 +300,18 @@ public final class FileTreeSource implements BackupSource {
             Set<BlobId> seen = new HashSet<>();
             addSubtrees(root, frontier, seen);
             try {
-                while (!frontier.isEmpty() && fatal.get() == null) {
+                while (!frontier.isEmpty() && fatal.get() == null && !prefetch.isShutdown()) {
                     List<BlobId> batch = new ArrayList<>(PREFETCH_BATCH);
                     while (batch.size() < PREFETCH_BATCH && !frontier.isEmpty()) {
                         batch.add(frontier.poll());
                     }
-                    aheadPermits.acquire(batch.size());
+                    // Waits for the walk to take trees, but ends with the backup: never interrupted,
+                    // so no store read is cut off (the backup only shuts the executor down).
+                    while (!aheadPermits.tryAcquire(batch.size(), 50, TimeUnit.MILLISECONDS)) {
+                        if (prefetch.isShutdown()) {
+                            return;
+                        }
+                    }
                     List<byte[]> blobs = repository.loadBlobs(batch);
                     for (int i = 0; i < batch.size(); i++) {
                         Tree t = Tree.decode(blobs.get(i));

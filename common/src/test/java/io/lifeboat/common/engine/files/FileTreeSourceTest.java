@@ -248,6 +248,47 @@ class FileTreeSourceTest extends BackupSourceContract {
     }
 
     @Test
+    void theTreePrefetchEndsWithTheBackupEvenWhenTheWalkNeverTakesItsTrees() throws Exception {
+        // The parent has more directories than the prefetch may hold; all are gone by the second
+        // backup, so the walk takes none of their trees and the prefetch fills up and waits.
+        Path data = Files.createDirectories(tmp.resolve("gone"));
+        for (int i = 0; i < FileTreeSource.PREFETCH_LIMIT + 40; i++) {
+            Files.write(Files.createDirectories(data.resolve("d" + i)).resolve("f"), ("f" + i).getBytes());
+        }
+        InMemoryRepository repo = new InMemoryRepository();
+        FileTreeSource source = new FileTreeSource(List.of(data), new FixedSizeChunker(64));
+        source.backup(repo, options(), ProgressListener.NONE);
+        for (int i = 0; i < FileTreeSource.PREFETCH_LIMIT + 40; i++) {
+            Files.delete(data.resolve("d" + i).resolve("f"));
+            Files.delete(data.resolve("d" + i));
+        }
+        Files.write(data.resolve("new"), "new".getBytes());
+        // Reading the one new file takes long enough for the prefetch to fill up.
+        ProgressListener slow = new ProgressListener() {
+            @Override
+            public void itemStarted(String path) {
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        BackupResult r = source.backup(repo, options(), slow);
+        assertThat(r.summary().files()).isEqualTo(1);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (prefetchThreadAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(prefetchThreadAlive()).isFalse();
+    }
+
+    private static boolean prefetchThreadAlive() {
+        return Thread.getAllStackTraces().keySet().stream()
+            .anyMatch(t -> t.isAlive() && t.getName().equals("lifeboat-tree-prefetch"));
+    }
+
+    @Test
     void aSmallFileThatGrowsOrShrinksWhileReadIsStoredAsReadWithAWarning() throws Exception {
         // Both files fit one chunk when listed, so each is read in one call of its listed size.
         Path data = Files.createDirectories(tmp.resolve("moving"));
