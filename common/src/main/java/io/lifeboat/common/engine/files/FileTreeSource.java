@@ -36,14 +36,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -314,9 +314,13 @@ public final class FileTreeSource implements BackupSource {
                     }
                     List<byte[]> blobs = repository.loadBlobs(batch);
                     for (int i = 0; i < batch.size(); i++) {
+                        BlobId id = batch.get(i);
                         Tree t = Tree.decode(blobs.get(i));
                         addSubtrees(t, frontier, seen);
-                        if (walked.contains(batch.get(i)) || ahead.putIfAbsent(batch.get(i), t) != null) {
+                        // The walk marks a tree walked before it looks here: checking again after
+                        // the put, one of the two always drops a tree the walk loaded itself.
+                        if (walked.contains(id) || ahead.putIfAbsent(id, t) != null
+                                || walked.contains(id) && ahead.remove(id, t)) {
                             aheadPermits.release();
                         }
                     }
