@@ -31,17 +31,22 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -57,7 +62,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * flight; as many saver threads hash, compress, encrypt and store the chunks (the repository does
  * that work in the calling thread), with at most twice that many chunks in flight, so one large
  * file also uses every core and memory stays a few chunks per thread whatever the tree size.
- * Directory trees are stored bottom-up as their children complete.
+ * Directory trees are stored bottom-up as their children complete. One more thread loads the
+ * parent snapshot's trees ahead of the walk, breadth first, in batches for
+ * {@link Repository#loadBlobs}, holding at most {@value #PREFETCH_LIMIT} trees the walk has not
+ * taken yet; the walker takes a tree that is ready and loads any other itself, never waiting.
  *
  * <p>Errors: a file that vanishes or changes while read is a warning; a file or directory that
  * cannot be read is an error counted in the summary and left out of the snapshot, and the backup
@@ -66,6 +74,11 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class FileTreeSource implements BackupSource {
     public static final String SOURCE_TYPE = "files";
+
+    /** Parent trees loaded ahead and not yet used by the walk, at most; beyond, loads wait for the walk. */
+    static final int PREFETCH_LIMIT = 512;
+    /** Trees per {@link Repository#loadBlobs} call of the prefetch: small, so the first is ready soon. */
+    static final int PREFETCH_BATCH = 16;
 
     private final List<Path> roots;
     private final Chunker chunker;
@@ -136,10 +149,18 @@ public final class FileTreeSource implements BackupSource {
             t.setDaemon(true);
             return t;
         });
+        ExecutorService prefetch = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "lifeboat-tree-prefetch");
+            t.setDaemon(true);
+            return t;
+        });
         try {
             Run run = new Run(repository, writer, counters, progress, pool, new Semaphore(options.threads() * 2),
-                opener);
+                opener, prefetch);
             Tree parentRoot = parent == null ? null : run.loadTree(parent.root());
+            if (parentRoot != null) {
+                run.startPrefetch(parentRoot);
+            }
             List<CompletableFuture<TreeNode>> nodes = new ArrayList<>();
             for (Path p : roots) {
                 String name = rootName(p);
@@ -161,6 +182,7 @@ public final class FileTreeSource implements BackupSource {
                 summary.toMap(), options.labels()));
             return new BackupResult(snapshot, summary);
         } finally {
+            prefetch.shutdown(); // the prefetch stops after its current batch (see prefetchBelow)
             pool.shutdownNow();
             writer.close();
             scanner.interrupt();
@@ -225,10 +247,17 @@ public final class FileTreeSource implements BackupSource {
         private final Semaphore inFlight;
         private final AtomicReference<Throwable> fatal = new AtomicReference<>();
         private final ContentOpener opener;
+        private final ExecutorService prefetch;
+        /** Parent trees loaded ahead of the walk, by id; the walk takes each out once. */
+        private final Map<BlobId, Tree> ahead = new ConcurrentHashMap<>();
+        private final Semaphore aheadPermits = new Semaphore(PREFETCH_LIMIT);
+        /** Parent trees the walk has asked for: the prefetch does not keep these. */
+        private final Set<BlobId> walked = ConcurrentHashMap.newKeySet();
 
         Run(Repository repository, ContentWriter writer, BackupCounters counters, ProgressListener progress,
-                ExecutorService pool, Semaphore inFlight, ContentOpener opener) {
+                ExecutorService pool, Semaphore inFlight, ContentOpener opener, ExecutorService prefetch) {
             this.opener = opener;
+            this.prefetch = prefetch;
             this.repository = repository;
             this.writer = writer;
             this.counters = counters;
@@ -237,8 +266,78 @@ public final class FileTreeSource implements BackupSource {
             this.inFlight = inFlight;
         }
 
+        /**
+         * A parent tree: the one the prefetch loaded when it is ready, else loaded now (the walk
+         * never waits for the prefetch).
+         */
         Tree loadTree(BlobId id) {
+            walked.add(id);
+            Tree t = ahead.remove(id);
+            if (t != null) {
+                aheadPermits.release();
+                return t;
+            }
             return Tree.decode(repository.loadBlob(id));
+        }
+
+        /**
+         * Loads the parent snapshot's trees below {@code root} ahead of the walk, breadth first, in
+         * batches of {@link #PREFETCH_BATCH} for {@link Repository#loadBlobs}, holding at most
+         * {@link #PREFETCH_LIMIT} trees that the walk has not taken yet. Stops at the first error
+         * (the walk then loads that tree itself and fails as it would without prefetch) and once
+         * the backup shut its executor down.
+         */
+        void startPrefetch(Tree root) {
+            try {
+                prefetch.execute(() -> prefetchBelow(root));
+            } catch (RejectedExecutionException e) {
+                // no prefetch: the walk loads every tree itself
+            }
+        }
+
+        private void prefetchBelow(Tree root) {
+            ArrayDeque<BlobId> frontier = new ArrayDeque<>();
+            Set<BlobId> seen = new HashSet<>();
+            addSubtrees(root, frontier, seen);
+            try {
+                while (!frontier.isEmpty() && fatal.get() == null && !prefetch.isShutdown()) {
+                    List<BlobId> batch = new ArrayList<>(PREFETCH_BATCH);
+                    while (batch.size() < PREFETCH_BATCH && !frontier.isEmpty()) {
+                        batch.add(frontier.poll());
+                    }
+                    // Waits for the walk to take trees, but ends with the backup: never interrupted,
+                    // so no store read is cut off (the backup only shuts the executor down).
+                    while (!aheadPermits.tryAcquire(batch.size(), 50, TimeUnit.MILLISECONDS)) {
+                        if (prefetch.isShutdown()) {
+                            return;
+                        }
+                    }
+                    List<byte[]> blobs = repository.loadBlobs(batch);
+                    for (int i = 0; i < batch.size(); i++) {
+                        BlobId id = batch.get(i);
+                        Tree t = Tree.decode(blobs.get(i));
+                        addSubtrees(t, frontier, seen);
+                        // The walk marks a tree walked before it looks here: checking again after
+                        // the put, one of the two always drops a tree the walk loaded itself.
+                        if (walked.contains(id) || ahead.putIfAbsent(id, t) != null
+                                || walked.contains(id) && ahead.remove(id, t)) {
+                            aheadPermits.release();
+                        }
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                // stop prefetching; the walk loads the rest itself and reports any error there
+            }
+        }
+
+        private static void addSubtrees(Tree t, ArrayDeque<BlobId> frontier, Set<BlobId> seen) {
+            for (TreeNode n : t.nodes()) {
+                if (n.isDir() && n.subtree() != null && seen.add(n.subtree())) {
+                    frontier.add(n.subtree());
+                }
+            }
         }
 
         void throwIfFailed() {
@@ -307,11 +406,14 @@ public final class FileTreeSource implements BackupSource {
                 return CompletableFuture.completedFuture(null);
             }
             Tree parentTree = before != null && before.isDir() ? loadTree(before.subtree()) : null;
+            TreeNode[] befores = new TreeNode[children.size()];
+            for (int i = 0; parentTree != null && i < befores.length; i++) {
+                befores[i] = parentTree.find(children.get(i).getFileName().toString()).orElse(null);
+            }
             List<CompletableFuture<TreeNode>> futures = new ArrayList<>(children.size());
-            for (Path c : children) {
-                String childName = c.getFileName().toString();
-                TreeNode childBefore = parentTree == null ? null : parentTree.find(childName).orElse(null);
-                futures.add(visit(c, childName, childBefore, false));
+            for (int i = 0; i < befores.length; i++) {
+                Path c = children.get(i);
+                futures.add(visit(c, c.getFileName().toString(), befores[i], false));
             }
             return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).thenApply(v -> {
                 List<TreeNode> nodes = new ArrayList<>(futures.size());

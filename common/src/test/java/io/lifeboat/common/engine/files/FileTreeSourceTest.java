@@ -211,6 +211,84 @@ class FileTreeSourceTest extends BackupSourceContract {
     }
 
     @Test
+    void anIncrementalBackupOfManyDirectoriesReusesEveryUnchangedFileAndStoresTheSameTrees() throws Exception {
+        // More directories than the tree prefetch loads in one batch, several levels deep, some
+        // with identical content (one subtree shared by several), and after the first backup a
+        // directory removed, one replaced by a file and one new one: the second backup must read
+        // only what changed and store exactly the trees a backup without a parent stores.
+        Path data = Files.createDirectories(tmp.resolve("wide"));
+        for (int a = 0; a < 5; a++) {
+            for (int b = 0; b < 8; b++) {
+                Path dir = Files.createDirectories(data.resolve("a" + a).resolve("b" + b).resolve("c"));
+                Files.write(dir.resolve("same"), "identical".getBytes());
+                if (b % 2 == 0) {
+                    Files.write(dir.getParent().resolve("f" + a + b), ("file " + a + b).getBytes());
+                }
+            }
+        }
+        InMemoryRepository repo = new InMemoryRepository();
+        FileTreeSource source = new FileTreeSource(List.of(data), new FixedSizeChunker(64));
+        source.backup(repo, options().withThreads(2), ProgressListener.NONE);
+
+        try (var s = Files.walk(data.resolve("a1/b3"))) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        try (var s = Files.walk(data.resolve("a2/b5"))) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        Files.write(data.resolve("a2/b5"), "now a file".getBytes());
+        Files.write(Files.createDirectories(data.resolve("a4/new")).resolve("n"), "new".getBytes());
+        ReadRecorder second = new ReadRecorder();
+        BackupResult incremental = source.backup(repo, options().withThreads(2), second);
+        assertThat(second.read).containsExactlyInAnyOrder("b5", "n");
+        assertThat(incremental.summary().filesUnmodified()).isEqualTo(40 + 20 - 2);
+
+        BackupResult full = source.backup(repo, options().withThreads(2).withNoParent(true), ProgressListener.NONE);
+        assertThat(incremental.snapshot().spec().root()).isEqualTo(full.snapshot().spec().root());
+    }
+
+    @Test
+    void theTreePrefetchEndsWithTheBackupEvenWhenTheWalkNeverTakesItsTrees() throws Exception {
+        // The parent has more directories than the prefetch may hold; all are gone by the second
+        // backup, so the walk takes none of their trees and the prefetch fills up and waits.
+        Path data = Files.createDirectories(tmp.resolve("gone"));
+        for (int i = 0; i < FileTreeSource.PREFETCH_LIMIT + 40; i++) {
+            Files.write(Files.createDirectories(data.resolve("d" + i)).resolve("f"), ("f" + i).getBytes());
+        }
+        InMemoryRepository repo = new InMemoryRepository();
+        FileTreeSource source = new FileTreeSource(List.of(data), new FixedSizeChunker(64));
+        source.backup(repo, options(), ProgressListener.NONE);
+        for (int i = 0; i < FileTreeSource.PREFETCH_LIMIT + 40; i++) {
+            Files.delete(data.resolve("d" + i).resolve("f"));
+            Files.delete(data.resolve("d" + i));
+        }
+        Files.write(data.resolve("new"), "new".getBytes());
+        // Reading the one new file takes long enough for the prefetch to fill up.
+        ProgressListener slow = new ProgressListener() {
+            @Override
+            public void itemStarted(String path) {
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        BackupResult r = source.backup(repo, options(), slow);
+        assertThat(r.summary().files()).isEqualTo(1);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (prefetchThreadAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(prefetchThreadAlive()).isFalse();
+    }
+
+    private static boolean prefetchThreadAlive() {
+        return Thread.getAllStackTraces().keySet().stream()
+            .anyMatch(t -> t.isAlive() && t.getName().equals("lifeboat-tree-prefetch"));
+    }
+
+    @Test
     void aSmallFileThatGrowsOrShrinksWhileReadIsStoredAsReadWithAWarning() throws Exception {
         // Both files fit one chunk when listed, so each is read in one call of its listed size.
         Path data = Files.createDirectories(tmp.resolve("moving"));
