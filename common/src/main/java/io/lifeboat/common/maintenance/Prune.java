@@ -36,11 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.function.Function;
 
 /**
@@ -420,43 +415,7 @@ public final class Prune {
      * returns the results in order; the first failure (by item order) is rethrown.
      */
     static <T, R> List<R> parallel(List<T> items, Function<T, R> fn) {
-        if (items.size() <= 1) {
-            List<R> out = new ArrayList<>(items.size());
-            for (T t : items) {
-                out.add(fn.apply(t));
-            }
-            return out;
-        }
-        Semaphore permits = new Semaphore(READ_PARALLELISM);
-        try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<R>> futures = new ArrayList<>(items.size());
-            for (T t : items) {
-                futures.add(ex.submit(() -> {
-                    permits.acquire();
-                    try {
-                        return fn.apply(t);
-                    } finally {
-                        permits.release();
-                    }
-                }));
-            }
-            List<R> out = new ArrayList<>(items.size());
-            for (Future<R> f : futures) {
-                out.add(f.get());
-            }
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RepositoryException("interrupted");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new RepositoryException(e.getCause().toString(), e.getCause());
-        }
+        return PackRepository.parallel(items, READ_PARALLELISM, fn);
     }
 
     private Map<PackId, PackInfo> readIndexes() {

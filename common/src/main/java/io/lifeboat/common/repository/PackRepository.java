@@ -1054,8 +1054,12 @@ public final class PackRepository implements Repository {
         return parallel(items, READ_PARALLELISM, fn);
     }
 
-    /** Applies {@code fn} to every item on up to {@code limit} virtual threads at once; keeps order. */
-    static <T, R> List<R> parallel(List<T> items, int limit, Function<T, R> fn) {
+    /**
+     * Applies {@code fn} to every item on up to {@code limit} virtual threads at once and returns
+     * the results in order; the first failure by item order is rethrown as it was thrown (a checked
+     * one wrapped in a {@link RepositoryException}). For reads of many small objects.
+     */
+    public static <T, R> List<R> parallel(List<T> items, int limit, Function<T, R> fn) {
         if (items.size() <= 1) {
             List<R> out = new ArrayList<>();
             for (T t : items) {
@@ -1087,6 +1091,9 @@ public final class PackRepository implements Repository {
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException re) {
                 throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
             }
             throw new RepositoryException(e.getCause().toString(), e.getCause());
         }

@@ -602,40 +602,11 @@ final class BaseTarExtractor implements AutoCloseable {
     }
 
     private long size() {
-        if ((header[124] & 0x80) != 0) {
-            if ((header[124] & 0x7F) != 0) {
-                return -1;
-            }
-            long v = 0;
-            for (int k = 125; k < 136; k++) {
-                if (v > (Long.MAX_VALUE >>> 8)) {
-                    return -1;
-                }
-                v = (v << 8) | (header[k] & 0xFF);
-            }
-            return v;
-        }
-        return octal(124, 12);
+        return UstarFields.size(header);
     }
 
     private long octal(int off, int len) {
-        long v = 0;
-        boolean digits = false;
-        for (int k = off; k < off + len; k++) {
-            int c = header[k] & 0xFF;
-            if (c == 0 || c == ' ') {
-                if (digits) {
-                    break;
-                }
-                continue;
-            }
-            if (c < '0' || c > '7' || v > (Long.MAX_VALUE >>> 3)) {
-                return -1;
-            }
-            v = v * 8 + (c - '0');
-            digits = true;
-        }
-        return digits ? v : -1;
+        return UstarFields.octal(header, off, len);
     }
 
     private String field(int off, int len) {
