@@ -111,11 +111,7 @@ class PgPitrIT {
     @AfterAll
     void tearDown() throws Exception {
         for (Path d : restored) {
-            try {
-                PgTestCluster.asPostgres(List.of(PgTestCluster.BIN.resolve("pg_ctl").toString(), "-D", d.toString(), "-m", "immediate", "stop"));
-            } catch (Exception e) {
-                // not running
-            }
+            PgTestCluster.stopQuietly(d);
         }
         if (pg != null) {
             pg.close();

@@ -88,6 +88,15 @@ final class PgTestCluster implements AutoCloseable {
         }
     }
 
+    /** Stops a server started on {@code dataDir} (immediate mode) if one runs; never fails. */
+    static void stopQuietly(Path dataDir) {
+        try {
+            asPostgres(List.of(BIN.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-m", "immediate", "stop"));
+        } catch (Exception e) {
+            // not running
+        }
+    }
+
     static void asPostgres(List<String> cmd, Path... readable) throws Exception {
         for (Path r : readable) {
             chown(r);

@@ -40,12 +40,7 @@ class WalStreamPitrIT {
     @AfterEach
     void tearDown() throws Exception {
         if (restoredDir != null) {
-            try {
-                PgTestCluster.asPostgres(List.of(PgTestCluster.BIN.resolve("pg_ctl").toString(), "-D", restoredDir.toString(), "-m",
-                    "immediate", "stop"));
-            } catch (Exception e) {
-                // not running
-            }
+            PgTestCluster.stopQuietly(restoredDir);
         }
         if (pg != null) {
             pg.close();

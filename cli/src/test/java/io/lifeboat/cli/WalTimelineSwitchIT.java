@@ -46,12 +46,7 @@ class WalTimelineSwitchIT {
     @AfterEach
     void tearDown() throws Exception {
         for (Path dir : restored) {
-            try {
-                PgTestCluster.asPostgres(List.of(PgTestCluster.BIN.resolve("pg_ctl").toString(), "-D", dir.toString(), "-m",
-                    "immediate", "stop"));
-            } catch (Exception e) {
-                // not running
-            }
+            PgTestCluster.stopQuietly(dir);
         }
         if (pg != null) {
             pg.close();

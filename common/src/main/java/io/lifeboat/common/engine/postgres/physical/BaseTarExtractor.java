@@ -410,11 +410,11 @@ final class BaseTarExtractor implements AutoCloseable {
     }
 
     private void entry() throws IOException {
-        if (isZero()) {
+        if (UstarFields.isZero(header)) {
             ended = true;
             return;
         }
-        if (!checksumOk()) {
+        if (!UstarFields.checksumOk(header, true)) {
             throw fail("a header's checksum does not match: the stream is corrupt");
         }
         if (!(header[257] == 'u' && header[258] == 's' && header[259] == 't' && header[260] == 'a' && header[261] == 'r')) {
@@ -575,30 +575,6 @@ final class BaseTarExtractor implements AutoCloseable {
             throw fail("a member has an empty name");
         }
         return full;
-    }
-
-    private boolean isZero() {
-        for (byte x : header) {
-            if (x != 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private boolean checksumOk() {
-        long stored = octal(148, 8);
-        if (stored < 0) {
-            return false;
-        }
-        long unsigned = 0;
-        long signed = 0;
-        for (int k = 0; k < 512; k++) {
-            boolean field = k >= 148 && k < 156;
-            unsigned += field ? ' ' : (header[k] & 0xFF);
-            signed += field ? ' ' : header[k];
-        }
-        return stored == unsigned || stored == signed;
     }
 
     private long size() {

@@ -94,18 +94,11 @@ final class BaseTarScanner extends FilterInputStream {
     }
 
     private void parseHeader() {
-        boolean zero = true;
-        for (byte x : header) {
-            if (x != 0) {
-                zero = false;
-                break;
-            }
-        }
-        if (zero) {
+        if (UstarFields.isZero(header)) {
             current = Member.OTHER;
             return;
         }
-        if (!checksumOk()) {
+        if (!UstarFields.checksumOk(header, false)) {
             broken = true;
             return;
         }
@@ -138,18 +131,6 @@ final class BaseTarScanner extends FilterInputStream {
                 manifestTail[(int) (manifestWritten++ % MANIFEST_TAIL)] = b[off + k];
             }
         }
-    }
-
-    private boolean checksumOk() {
-        long stored = octal(148, 8);
-        if (stored < 0) {
-            return false;
-        }
-        long sum = 0;
-        for (int k = 0; k < 512; k++) {
-            sum += (k >= 148 && k < 156) ? ' ' : (header[k] & 0xFF);
-        }
-        return sum == stored;
     }
 
     private long size() {

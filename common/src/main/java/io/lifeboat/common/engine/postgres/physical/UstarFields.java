@@ -54,4 +54,34 @@ final class UstarFields {
         }
         return digits ? v : -1;
     }
+
+    /** True for an all-zero block: the end-of-archive marker. */
+    static boolean isZero(byte[] header) {
+        for (byte x : header) {
+            if (x != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * True if the stored checksum (offset 148) equals the sum of the header's bytes with the
+     * checksum field counted as spaces; {@code acceptSigned} also accepts the sum of signed bytes
+     * that some historic tar writers stored.
+     */
+    static boolean checksumOk(byte[] header, boolean acceptSigned) {
+        long stored = octal(header, 148, 8);
+        if (stored < 0) {
+            return false;
+        }
+        long unsigned = 0;
+        long signed = 0;
+        for (int k = 0; k < 512; k++) {
+            boolean field = k >= 148 && k < 156;
+            unsigned += field ? ' ' : (header[k] & 0xFF);
+            signed += field ? ' ' : header[k];
+        }
+        return stored == unsigned || (acceptSigned && stored == signed);
+    }
 }
