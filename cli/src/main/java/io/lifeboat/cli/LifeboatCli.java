@@ -13,6 +13,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,14 +28,6 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "lifeboat", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
     versionProvider = LifeboatCli.Version.class,
     description = "Encrypted, deduplicating backups you can restore with nothing but the repository.",
-    subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class, LsCommand.class,
-        RestoreCommand.class, BackupPostgresCommand.class, RestorePostgresCommand.class, DumpCommand.class,
-        DiffCommand.class, CheckCommand.class, StatsCommand.class,
-        ForgetCommand.class, PruneCommand.class, HoldCommand.class, KeyCommand.class,
-        WalPushCommand.class, WalFetchCommand.class, WalVerifyCommand.class, WalExpireCommand.class,
-        WalStreamCommand.class, WalStatusCommand.class,
-        BackupPostgresBaseCommand.class, RestorePitrCommand.class, RestoreTablesPitrCommand.class,
-        CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:failure", "2:usage error (bad flags, no repository or password given)",
         "3:backup committed, but some files could not be read", "10:no repository at the location",
@@ -47,6 +40,20 @@ import picocli.CommandLine.ScopeType;
         "Also: LIFEBOAT_LIMIT_UPLOAD, LIFEBOAT_LIMIT_DOWNLOAD, LIFEBOAT_RETRY_BUDGET; S3: LIFEBOAT_S3_ENDPOINT, _REGION,",
         "_ACCESS_KEY, _SECRET_KEY (LIFEBOAT_SOURCE_S3_* and LIFEBOAT_TARGET_S3_* for backup --source / restore --target)."})
 public final class LifeboatCli implements Runnable {
+
+    /**
+     * The subcommands, in the order the help lists them. A run registers only the one it calls
+     * (see {@link #commandLine}): picocli builds each command's model by reflection, and building
+     * all of them took about 0.25 s of CPU on the main thread before any command could start.
+     */
+    static final List<Class<?>> SUBCOMMANDS = List.of(InitCommand.class, BackupCommand.class, SnapshotsCommand.class,
+        LsCommand.class, RestoreCommand.class, BackupPostgresCommand.class, RestorePostgresCommand.class,
+        DumpCommand.class, DiffCommand.class, CheckCommand.class, StatsCommand.class,
+        ForgetCommand.class, PruneCommand.class, HoldCommand.class, KeyCommand.class,
+        WalPushCommand.class, WalFetchCommand.class, WalVerifyCommand.class, WalExpireCommand.class,
+        WalStreamCommand.class, WalStatusCommand.class,
+        BackupPostgresBaseCommand.class, RestorePitrCommand.class, RestoreTablesPitrCommand.class,
+        CommandLine.HelpCommand.class);
 
     @Option(names = {"-r", "--repo"}, scope = ScopeType.INHERIT, paramLabel = "LOCATION",
         description = "Repository: a directory, local:/path or s3:bucket/prefix (env LIFEBOAT_REPOSITORY).")
@@ -163,7 +170,7 @@ public final class LifeboatCli implements Runnable {
 
     /** Runs one command line and returns its exit code. */
     int execute(String... args) {
-        CommandLine cmd = new CommandLine(this);
+        CommandLine cmd = commandLine(this, args);
         cmd.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cmd.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cmd.setParameterExceptionHandler((ex, a) -> {
@@ -174,6 +181,76 @@ public final class LifeboatCli implements Runnable {
         });
         cmd.setExecutionExceptionHandler((ex, c, parse) -> handle(ex));
         return cmd.execute(args);
+    }
+
+    /**
+     * The command line for {@code args}: the top-level command with only the subcommand that
+     * {@code args} calls, or with every subcommand when that is not certain (no subcommand, an
+     * unknown one, {@code help}), so that help, suggestions and errors are the same either way.
+     * Handlers and streams must be set after this, so that they reach the subcommand.
+     */
+    static CommandLine commandLine(LifeboatCli cli, String... args) {
+        CommandLine cmd = new CommandLine(cli);
+        String called = calledSubcommand(cmd.getCommandSpec(), args);
+        for (Class<?> c : SUBCOMMANDS) {
+            if (called == null || called.equals(c.getAnnotation(Command.class).name())) {
+                cmd.addSubcommand(c);
+            }
+        }
+        return cmd;
+    }
+
+    /**
+     * The first argument that is not a top-level option or an option's value, when it names a
+     * subcommand other than {@code help}; else null. Options are looked up in the top-level spec,
+     * so an option that takes a value ({@code --repo backup}, {@code -qr backup}) skips it.
+     */
+    static String calledSubcommand(CommandLine.Model.CommandSpec top, String... args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--")) {
+                return null;
+            }
+            boolean valueFollows = false;
+            if (a.startsWith("--")) {
+                valueFollows = a.indexOf('=') < 0 && takesValue(top, a);
+            } else if (a.startsWith("-") && a.length() > 1) {
+                // A short option or a cluster of them (-qV, -qr LOCATION, -rLOCATION): the first
+                // one that takes a value takes the rest of the argument, or the next argument.
+                for (int j = 1; j < a.length(); j++) {
+                    if (takesValue(top, "-" + a.charAt(j))) {
+                        valueFollows = j == a.length() - 1;
+                        break;
+                    }
+                }
+            } else {
+                String name = subcommandNamed(a);
+                return name == null || name.equals("help") ? null : name;
+            }
+            if (valueFollows) {
+                // picocli refuses a subcommand's name as an option's value: leave that error to it.
+                if (i + 1 < args.length && subcommandNamed(args[i + 1]) != null) {
+                    return null;
+                }
+                i++;
+            }
+        }
+        return null;
+    }
+
+    private static String subcommandNamed(String arg) {
+        for (Class<?> c : SUBCOMMANDS) {
+            String name = c.getAnnotation(Command.class).name();
+            if (name.equals(arg)) {
+                return name;
+            }
+        }
+        return null;
+    }
+
+    private static boolean takesValue(CommandLine.Model.CommandSpec top, String name) {
+        CommandLine.Model.OptionSpec option = top.findOption(name);
+        return option != null && option.arity().max() > 0;
     }
 
     private int handle(Exception ex) {

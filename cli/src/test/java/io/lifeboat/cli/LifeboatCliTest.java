@@ -270,7 +270,7 @@ class LifeboatCliTest {
         System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
             java.util.Deque<picocli.CommandLine> todo = new java.util.ArrayDeque<>();
-            todo.add(new picocli.CommandLine(new LifeboatCli(new InMemoryBackend(), Map.of(), sink, sink)));
+            todo.add(LifeboatCli.commandLine(new LifeboatCli(new InMemoryBackend(), Map.of(), sink, sink)));
             while (!todo.isEmpty()) {
                 picocli.CommandLine c = todo.poll();
                 c.getUsageMessage(picocli.CommandLine.Help.Ansi.OFF);
@@ -282,5 +282,35 @@ class LifeboatCliTest {
         }
         assertThat(rendered).contains("wal-push", "wal-fetch", "backup");
         assertThat(captured.toString(StandardCharsets.UTF_8)).doesNotContain("picocli WARN");
+    }
+
+    @Test
+    void aRunRegistersOnlyTheSubcommandItCalls() {
+        LifeboatCli cli = new LifeboatCli(new InMemoryBackend(), Map.of(), System.out, System.err);
+        picocli.CommandLine.Model.CommandSpec top = new picocli.CommandLine(cli).getCommandSpec();
+        assertThat(LifeboatCli.calledSubcommand(top, "backup", "/srv")).isEqualTo("backup");
+        assertThat(LifeboatCli.calledSubcommand(top, "-r", "/repo", "--json", "restore", "latest")).isEqualTo("restore");
+        assertThat(LifeboatCli.calledSubcommand(top, "--repo=/x", "snapshots")).isEqualTo("snapshots");
+        assertThat(LifeboatCli.calledSubcommand(top, "-qr", "/x", "ls")).isEqualTo("ls");
+        assertThat(LifeboatCli.calledSubcommand(top, "-r/x", "ls")).isEqualTo("ls");
+        assertThat(LifeboatCli.calledSubcommand(top, "--password-file", "/p", "wal-push", "x")).isEqualTo("wal-push");
+        // Not certain: every subcommand, so help, suggestions and errors stay picocli's own.
+        assertThat(LifeboatCli.calledSubcommand(top, "--repo", "backup", "snapshots")).isNull();
+        assertThat(LifeboatCli.calledSubcommand(top, "help", "backup")).isNull();
+        assertThat(LifeboatCli.calledSubcommand(top, "bakup")).isNull();
+        assertThat(LifeboatCli.calledSubcommand(top, "--", "backup")).isNull();
+        assertThat(LifeboatCli.calledSubcommand(top, "--version")).isNull();
+
+        assertThat(LifeboatCli.commandLine(cli, "check", "--read-data").getSubcommands()).containsOnlyKeys("check");
+        assertThat(LifeboatCli.commandLine(cli, "help").getSubcommands()).hasSize(LifeboatCli.SUBCOMMANDS.size());
+        // The one registered subcommand still inherits the top-level options.
+        assertThat(LifeboatCli.commandLine(cli, "check").getSubcommands().get("check").getCommandSpec()
+            .findOption("--repo")).isNotNull();
+    }
+
+    @Test
+    void anOptionValueThatNamesASubcommandIsStillRefused() {
+        assertThat(run("--repo", "backup", "snapshots")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err).contains("Expected parameter for option '--repo' but found 'backup'");
     }
 }
