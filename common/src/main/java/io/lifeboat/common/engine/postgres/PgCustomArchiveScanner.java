@@ -340,10 +340,19 @@ final class PgCustomArchiveScanner {
     }
 
     private int readInt() throws IOException {
-        int sign = readByte();
+        int sign;
         long v = 0;
-        for (int i = 0; i < intSize; i++) {
-            v |= (long) readByte() << (8 * i);
+        if (lim - pos > intSize) {
+            // All in the buffer (the common case: one per COPY row): no per-byte refill checks.
+            sign = buf[pos++] & 0xFF;
+            for (int i = 0; i < intSize; i++) {
+                v |= (long) (buf[pos++] & 0xFF) << (8 * i);
+            }
+        } else {
+            sign = readByte();
+            for (int i = 0; i < intSize; i++) {
+                v |= (long) readByte() << (8 * i);
+            }
         }
         if (v > Integer.MAX_VALUE) {
             throw new MalformedArchiveException("integer out of range");
