@@ -65,19 +65,19 @@ class DumpReadAheadTest {
     void holdsAtMostItsBlocksWhileNobodyReadsAndCloseStopsTheWaitingReader() throws Exception {
         CountingInputStream endless = new CountingInputStream();
         DumpReadAhead ahead = new DumpReadAhead(endless, 3);
-        long before;
-        do { // until the reader has stopped reading (it waits for the consumer)
+        long before = -1;
+        for (int i = 0; i < 50 && endless.count.get() != before; i++) { // until the reader waits for a consumer
             before = endless.count.get();
             Thread.sleep(200);
-        } while (endless.count.get() != before);
+        }
         // 3 queued + 1 over for the end marker's room + the scanner's blocks + the block being filled.
         assertThat(before).isLessThanOrEqualTo((long) DumpReadAhead.BLOCK * (3 + 1 + DumpReadAhead.SCAN_BLOCKS + 1 + 1));
         ahead.close();
         assertThatThrownBy(ahead::result).isInstanceOf(PgCustomArchiveScanner.MalformedArchiveException.class);
         assertThatThrownBy(() -> ahead.stream().read()).isInstanceOf(IOException.class);
-        Thread.sleep(300);
-        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("lifeboat-pg-dump-read")
-            || t.getName().equals("lifeboat-pg-archive-scan"));
+        org.awaitility.Awaitility.await().atMost(10, java.util.concurrent.TimeUnit.SECONDS).until(() ->
+            Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("lifeboat-pg-dump-read")
+                || t.getName().equals("lifeboat-pg-archive-scan")));
     }
 
     @Test
