@@ -125,7 +125,9 @@ public final class PostgresLogicalSource implements BackupSource, AutoCloseable 
     /**
      * What {@link #backup} learns before it reads any data.
      *
-     * @param first the first database's exported snapshot, or null (none, or not taken yet)
+     * @param dumpTool pg_dump's version and whether it runs under stdbuf
+     * @param first the first database's pg_dump, already running in its exported snapshot, or null
+     *     (none, not started yet, or its start failed: the backup then tries again and reports why)
      */
     private record Preflight(String serverVersion, int serverVersionNum, List<String> names, int dumpMajor,
             PgTools.DumpTool dumpTool, RunningDump first) {
@@ -157,9 +159,8 @@ public final class PostgresLogicalSource implements BackupSource, AutoCloseable 
         private final boolean all;
         private final boolean globals;
         private final CompletableFuture<Preflight> future;
-        private PostgresLogicalSource source;
-
         private final int readAheadBlocks;
+        private PostgresLogicalSource source;
 
         private Prepared(PgConnection conn, PgTools tools, List<String> databases, boolean all, boolean globals,
                 int readAheadBlocks) {
@@ -172,7 +173,8 @@ public final class PostgresLogicalSource implements BackupSource, AutoCloseable 
             if (!all && databases.isEmpty() && !globals) {
                 throw new IllegalArgumentException("nothing to back up: name a database, all databases, or the globals");
             }
-            this.future = CompletableFuture.supplyAsync(() -> preflight(conn, tools, this.databases, all, readAheadBlocks), r -> {
+            this.future = CompletableFuture.supplyAsync(() -> preflight(conn, tools, this.databases, all,
+                    readAheadBlocks), r -> {
                 Thread t = new Thread(r, "lifeboat-pg-prepare");
                 t.setDaemon(true);
                 t.start();
