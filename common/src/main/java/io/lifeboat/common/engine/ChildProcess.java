@@ -59,20 +59,71 @@ public final class ChildProcess {
      */
     public static <T> Outcome<T> readStdout(List<String> command, Map<String, String> extraEnv,
             OutputReader<T> reader) {
-        String name = name(command);
-        Process process = start(command, extraEnv, ProcessBuilder.Redirect.INHERIT);
-        Tail tail = Tail.drain(process.getErrorStream());
-        T value;
-        try (InputStream out = process.getInputStream()) {
-            value = reader.read(out);
-        } catch (IOException e) {
-            process.destroyForcibly();
-            throw new EngineException("reading the output of '" + name + "' failed: " + e.getMessage(), e);
-        } catch (RuntimeException | Error e) {
-            process.destroyForcibly();
-            throw e;
+        try (Running running = startReading(command, extraEnv, name(command))) {
+            T value;
+            try (InputStream out = running.stdout()) {
+                value = reader.read(out);
+            } catch (IOException e) {
+                throw running.readFailed(e);
+            }
+            return running.finish(value);
         }
-        return new Outcome<>(value, waitFor(process, name, tail), tail.text());
+    }
+
+    /**
+     * Starts {@code command} (as {@link #readStdout} does) and returns at once, for a caller that reads
+     * its standard output elsewhere or later. Close the result: that kills a child that has not exited.
+     *
+     * @throws EngineException if the command cannot start
+     */
+    public static Running startReading(List<String> command, Map<String, String> extraEnv) {
+        return startReading(command, extraEnv, name(command));
+    }
+
+    /** As {@link #startReading(List, Map)}, naming the child {@code name} in messages (a wrapped tool). */
+    public static Running startReading(List<String> command, Map<String, String> extraEnv, String name) {
+        Process process = start(command, extraEnv, ProcessBuilder.Redirect.INHERIT);
+        return new Running(process, name, Tail.drain(process.getErrorStream()));
+    }
+
+    /** A started child whose standard output the caller reads ({@link #startReading}). */
+    public static final class Running implements AutoCloseable {
+        private final Process process;
+        private final String name;
+        private final Tail tail;
+
+        private Running(Process process, String name, Tail tail) {
+            this.process = process;
+            this.name = name;
+            this.tail = tail;
+        }
+
+        public InputStream stdout() {
+            return process.getInputStream();
+        }
+
+        /** Kills the child and says that reading its output failed; throw the result. */
+        public EngineException readFailed(IOException e) {
+            process.destroyForcibly();
+            return new EngineException("reading the output of '" + name + "' failed: " + e.getMessage(), e);
+        }
+
+        /**
+         * Waits for the child to exit, once its output has been read.
+         *
+         * @throws EngineException if the wait is interrupted
+         */
+        public <T> Outcome<T> finish(T value) {
+            return new Outcome<>(value, waitFor(process, name, tail), tail.text());
+        }
+
+        /** Kills the child unless it has exited. */
+        @Override
+        public void close() {
+            if (process.isAlive()) {
+                process.destroyForcibly();
+            }
+        }
     }
 
     /**

@@ -1,18 +1,11 @@
 package io.lifeboat.common.engine.postgres;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -79,19 +72,37 @@ final class PgCustomArchiveScanner {
         return schema + '\0' + table;
     }
 
+    /**
+     * The archive as a series of blocks, for a caller that already holds it in blocks
+     * ({@link DumpReadAhead}): the scanner reads them in place, without copying.
+     */
+    @FunctionalInterface
+    interface Blocks {
+        /** The next block (read only, never changed afterwards), or null at the end of the archive. */
+        byte[] next() throws IOException;
+    }
+
+    /** Null when reading {@link #blocks}. */
     private final InputStream in;
+    /** Null when reading {@link #in}. */
+    private final Blocks blocks;
     private final String algorithm;
-    /** Read ahead from {@link #in}: bytes {@code [pos, lim)} are not consumed yet. */
-    private final byte[] buf = new byte[64 * 1024];
+    /**
+     * Bytes {@code [pos, lim)} are not consumed yet: read ahead from {@link #in} into this scanner's
+     * own buffer, or the current block of {@link #blocks}.
+     */
+    private byte[] buf;
     private int pos;
     private int lim;
     private int intSize;
     private int offSize;
     private int minor;
 
-    private PgCustomArchiveScanner(InputStream in, String algorithm) {
+    private PgCustomArchiveScanner(InputStream in, Blocks blocks, String algorithm) {
         this.in = in;
+        this.blocks = blocks;
         this.algorithm = algorithm;
+        this.buf = in == null ? new byte[0] : new byte[64 * 1024];
     }
 
     /** Reads {@code in} to its end, checksumming with {@value PgCopyLineHasher#ALGORITHM}. */
@@ -101,7 +112,12 @@ final class PgCustomArchiveScanner {
 
     /** Reads {@code in} to its end, checksumming with {@code algorithm} (one {@link PgCopyLineHasher#knows}). */
     static Result scan(InputStream in, String algorithm) throws IOException {
-        return new PgCustomArchiveScanner(in, algorithm).run();
+        return new PgCustomArchiveScanner(in, null, algorithm).run();
+    }
+
+    /** Reads {@code blocks} to their end, checksumming with {@value PgCopyLineHasher#ALGORITHM}. */
+    static Result scan(Blocks blocks) throws IOException {
+        return new PgCustomArchiveScanner(null, blocks, PgCopyLineHasher.ALGORITHM).run();
     }
 
     private record Entry(String schema, String table, String copyColumns) {
@@ -289,8 +305,21 @@ final class PgCustomArchiveScanner {
         }
     }
 
-    /** Reads more into the empty {@link #buf}; false at the end of the stream. */
+    /** Reads more into the empty {@link #buf} (or takes the next block); false at the end of the stream. */
     private boolean fill() throws IOException {
+        if (blocks != null) {
+            byte[] b;
+            do {
+                b = blocks.next();
+                if (b == null) {
+                    return false;
+                }
+            } while (b.length == 0);
+            buf = b;
+            pos = 0;
+            lim = b.length;
+            return true;
+        }
         int n;
         do {
             n = in.read(buf, 0, buf.length);
@@ -311,10 +340,19 @@ final class PgCustomArchiveScanner {
     }
 
     private int readInt() throws IOException {
-        int sign = readByte();
+        int sign;
         long v = 0;
-        for (int i = 0; i < intSize; i++) {
-            v |= (long) readByte() << (8 * i);
+        if (lim - pos > intSize) {
+            // All in the buffer (the common case: one per COPY row): no per-byte refill checks.
+            sign = buf[pos++] & 0xFF;
+            for (int i = 0; i < intSize; i++) {
+                v |= (long) (buf[pos++] & 0xFF) << (8 * i);
+            }
+        } else {
+            sign = readByte();
+            for (int i = 0; i < intSize; i++) {
+                v |= (long) readByte() << (8 * i);
+            }
         }
         if (v > Integer.MAX_VALUE) {
             throw new MalformedArchiveException("integer out of range");
@@ -335,7 +373,7 @@ final class PgCustomArchiveScanner {
 
     /** {@code n} bytes; a long one grows as it arrives, so a corrupt length does not allocate up front. */
     private byte[] readN(int n) throws IOException {
-        java.io.ByteArrayOutputStream big = n > buf.length ? new java.io.ByteArrayOutputStream(buf.length) : null;
+        java.io.ByteArrayOutputStream big = n > 64 * 1024 ? new java.io.ByteArrayOutputStream(64 * 1024) : null;
         byte[] b = big == null ? new byte[n] : null;
         int done = 0;
         while (done < n) {
@@ -356,178 +394,5 @@ final class PgCustomArchiveScanner {
 
     private void skip(int n) throws IOException {
         readN(n);
-    }
-
-    /**
-     * Passes a stream through unchanged while a background thread scans a copy of it. Whoever reads
-     * the tap must call {@link #result} (or {@link #close}) when done, also on failure, so the scanner
-     * thread ends. The scan never slows or fails the reader: once it has failed, copies are dropped.
-     *
-     * <p>The copies are handed over in blocks of {@value #BLOCK} bytes, not one per read: a pipe read
-     * is at most 64 KiB, and waking the scanner thread for each cost more CPU than the scan itself.
-     * At most {@value #BLOCKS} blocks wait.
-     */
-    static final class Tap extends FilterInputStream {
-        static final int BLOCK = 256 * 1024;
-        static final int BLOCKS = 16;
-        private static final byte[] END = new byte[0];
-        private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(BLOCKS);
-        private final CompletableFuture<Result> result = new CompletableFuture<>();
-        private byte[] pending = new byte[BLOCK];
-        private int pendingLength;
-        private boolean ended;
-
-        Tap(InputStream in) {
-            super(in);
-            Thread t = new Thread(this::consume, "lifeboat-pg-archive-scan");
-            t.setDaemon(true);
-            t.start();
-        }
-
-        private void consume() {
-            InputStream copies = new InputStream() {
-                private byte[] cur = new byte[0];
-                private int pos;
-
-                @Override
-                public int read() throws IOException {
-                    byte[] one = new byte[1];
-                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF; // the scanner reads blocks; kept for the contract
-                }
-
-                @Override
-                public int read(byte[] b, int off, int len) throws IOException {
-                    if (len == 0) {
-                        return 0;
-                    }
-                    while (cur != END && pos == cur.length) {
-                        try {
-                            cur = queue.take();
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            throw new IOException("interrupted");
-                        }
-                        pos = 0;
-                    }
-                    if (cur == END) {
-                        return -1;
-                    }
-                    int n = Math.min(len, cur.length - pos);
-                    System.arraycopy(cur, pos, b, off, n);
-                    pos += n;
-                    return n;
-                }
-            };
-            try {
-                result.complete(scan(copies));
-            } catch (Throwable e) {
-                // Whatever the failure (even an Error), the result must complete so the reader never waits on it.
-                result.completeExceptionally(e);
-            }
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = in.read();
-            if (b < 0) {
-                end();
-            } else {
-                copy(new byte[] {(byte) b}, 0, 1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
-            if (n < 0) {
-                end();
-            } else if (n > 0) {
-                copy(b, off, n);
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            byte[] scratch = new byte[8192];
-            long done = 0;
-            while (done < n) {
-                int r = read(scratch, 0, (int) Math.min(scratch.length, n - done));
-                if (r < 0) {
-                    break;
-                }
-                done += r;
-            }
-            return done;
-        }
-
-        @Override
-        public boolean markSupported() {
-            return false;
-        }
-
-        /** Ends the copy; leaves the underlying stream to its owner. */
-        @Override
-        public void close() {
-            end();
-        }
-
-        /** Adds bytes to the pending block, handing over each block as it fills. */
-        private void copy(byte[] b, int off, int n) {
-            if (ended || result.isDone()) {
-                return;
-            }
-            while (n > 0) {
-                int k = Math.min(n, BLOCK - pendingLength);
-                System.arraycopy(b, off, pending, pendingLength, k);
-                pendingLength += k;
-                off += k;
-                n -= k;
-                if (pendingLength == BLOCK) {
-                    feed(pending);
-                    pending = new byte[BLOCK];
-                    pendingLength = 0;
-                }
-            }
-        }
-
-        private void feed(byte[] copy) {
-            try {
-                while (!result.isDone() && !queue.offer(copy, 100, TimeUnit.MILLISECONDS)) {
-                    // the scanner is behind; wait unless it has given up
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                result.completeExceptionally(new IOException("interrupted"));
-            }
-        }
-
-        private void end() {
-            if (!ended) {
-                ended = true;
-                if (pendingLength > 0) {
-                    feed(Arrays.copyOf(pending, pendingLength));
-                }
-                pending = null;
-                feed(END);
-            }
-        }
-
-        /** Ends the copy and waits for the scan of everything read so far. */
-        Result result() throws IOException {
-            end();
-            try {
-                return result.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while scanning the archive");
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof IOException io) {
-                    throw io;
-                }
-                throw new MalformedArchiveException("archive scan failed: " + e.getCause());
-            }
-        }
     }
 }

@@ -54,6 +54,39 @@ public final class PgTools {
         return out.value().strip();
     }
 
+    /**
+     * How a dump's standard output is buffered: {@code stdbuf -o 1M} (GNU coreutils) makes pg_dump write
+     * its archive in 1 MiB blocks instead of stdio's 4 KiB to a pipe, so the reader wakes for 64 KiB
+     * reads (a full pipe) instead of one per 4 KiB: about 125,000 fewer writes and reader wake-ups for a
+     * 500 MB dump. The bytes are the same either way.
+     */
+    static final List<String> STDBUF = List.of("stdbuf", "-o", "1M");
+
+    /**
+     * pg_dump's version line, and whether pg_dump runs under {@link #STDBUF} here: it does when
+     * {@code stdbuf -o 1M pg_dump --version} works (stdbuf exists and can preload its library);
+     * otherwise pg_dump's own {@code --version} answers and dumps run without it.
+     */
+    record DumpTool(String versionLine, boolean buffered) {
+    }
+
+    /** Runs {@code pg_dump --version}, through {@link #STDBUF} when that works ({@link DumpTool}). */
+    DumpTool dumpTool() {
+        List<String> command = new ArrayList<>(STDBUF);
+        command.add(tool("pg_dump"));
+        command.add("--version");
+        try {
+            ChildProcess.Outcome<String> out = ChildProcess.readStdout(command, Map.of(),
+                in -> new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            if (out.ok() && VERSION.matcher(out.value()).find()) {
+                return new DumpTool(out.value().strip(), true);
+            }
+        } catch (EngineException e) {
+            // No stdbuf here: pg_dump alone.
+        }
+        return new DumpTool(versionLine("pg_dump"), false);
+    }
+
     /** Parses {@code pg_dump (PostgreSQL) 15.20 (Debian ...)} to 15 (and {@code 9.6.24} to 9). */
     static int parseMajor(String versionOutput) {
         Matcher m = VERSION.matcher(versionOutput);
@@ -94,7 +127,13 @@ public final class PgTools {
 
     /** {@code pg_dump} of one database in custom format, uncompressed, inside an exported snapshot. */
     List<String> dumpCommand(String database, String snapshotId) {
-        List<String> c = new ArrayList<>(List.of(tool("pg_dump"), "--format=custom", "--compress=0", "--no-password"));
+        return dumpCommand(database, snapshotId, false);
+    }
+
+    /** As {@link #dumpCommand(String, String)}, under {@link #STDBUF} when {@code buffered}. */
+    List<String> dumpCommand(String database, String snapshotId, boolean buffered) {
+        List<String> c = new ArrayList<>(buffered ? STDBUF : List.of());
+        c.addAll(List.of(tool("pg_dump"), "--format=custom", "--compress=0", "--no-password"));
         if (snapshotId != null) {
             c.add("--snapshot=" + snapshotId);
         }

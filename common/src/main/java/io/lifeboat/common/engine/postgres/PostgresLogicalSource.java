@@ -60,8 +60,11 @@ import java.util.concurrent.Future;
  * that says what to do, before anything is committed.
  *
  * <p>Overlap: {@link #prepare} starts the work that needs no repository (server and tool versions,
- * the list of databases, the first database's exported snapshot) on a background thread, so a caller
- * can open the repository (scrypt, a KMS call) meanwhile; {@link #backup} then uses it. Whoever calls
+ * the list of databases, the first database's exported snapshot, and that database's pg_dump itself)
+ * on a background thread, so a caller can open the repository (scrypt, a KMS call) meanwhile;
+ * {@link #backup} then uses it. Until the backup takes it, pg_dump's output waits in memory, at most
+ * {@value #DUMP_READ_AHEAD_BLOCKS} blocks of {@value DumpReadAhead#BLOCK} bytes ({@link DumpReadAhead});
+ * then pg_dump waits. If the repository cannot be opened, that pg_dump is killed. Whoever calls
  * {@link #prepare} must {@link #close} the source. Threading: as {@link BackupSource}.
  */
 public final class PostgresLogicalSource implements BackupSource, AutoCloseable {
@@ -78,6 +81,8 @@ public final class PostgresLogicalSource implements BackupSource, AutoCloseable 
     private final Chunker chunker;
     /** Started by {@link #prepare} ({@link Prepared#source}); taken by {@link #backup}. */
     private CompletableFuture<Preflight> prepared;
+    /** Set by {@link Prepared#source} to its own. */
+    private int readAheadBlocks = DUMP_READ_AHEAD_BLOCKS;
 
     /**
      * @param databases databases to dump; ignored when {@code all}
@@ -120,10 +125,12 @@ public final class PostgresLogicalSource implements BackupSource, AutoCloseable 
     /**
      * What {@link #backup} learns before it reads any data.
      *
-     * @param first the first database's exported snapshot, or null (none, or not taken yet)
+     * @param dumpTool pg_dump's version and whether it runs under stdbuf
+     * @param first the first database's pg_dump, already running in its exported snapshot, or null
+     *     (none, not started yet, or its start failed: the backup then tries again and reports why)
      */
     private record Preflight(String serverVersion, int serverVersionNum, List<String> names, int dumpMajor,
-            String dumpVersion, Exported first) {
+            PgTools.DumpTool dumpTool, RunningDump first) {
     }
 
     /**
@@ -135,7 +142,13 @@ public final class PostgresLogicalSource implements BackupSource, AutoCloseable 
      */
     public static Prepared prepare(PgConnection conn, PgTools tools, List<String> databases, boolean all,
             boolean globals) {
-        return new Prepared(conn, tools, databases, all, globals);
+        return prepare(conn, tools, databases, all, globals, DUMP_READ_AHEAD_BLOCKS);
+    }
+
+    /** As {@link #prepare(PgConnection, PgTools, List, boolean, boolean)}, with the read-ahead's size (tests). */
+    static Prepared prepare(PgConnection conn, PgTools tools, List<String> databases, boolean all, boolean globals,
+            int readAheadBlocks) {
+        return new Prepared(conn, tools, databases, all, globals, readAheadBlocks);
     }
 
     /** Work started by {@link #prepare}: becomes a source once the chunker is known. */
@@ -146,9 +159,12 @@ public final class PostgresLogicalSource implements BackupSource, AutoCloseable 
         private final boolean all;
         private final boolean globals;
         private final CompletableFuture<Preflight> future;
+        private final int readAheadBlocks;
         private PostgresLogicalSource source;
 
-        private Prepared(PgConnection conn, PgTools tools, List<String> databases, boolean all, boolean globals) {
+        private Prepared(PgConnection conn, PgTools tools, List<String> databases, boolean all, boolean globals,
+                int readAheadBlocks) {
+            this.readAheadBlocks = readAheadBlocks;
             this.conn = conn;
             this.tools = tools;
             this.databases = List.copyOf(databases);
@@ -157,7 +173,8 @@ public final class PostgresLogicalSource implements BackupSource, AutoCloseable 
             if (!all && databases.isEmpty() && !globals) {
                 throw new IllegalArgumentException("nothing to back up: name a database, all databases, or the globals");
             }
-            this.future = CompletableFuture.supplyAsync(() -> preflight(conn, tools, this.databases, all, true), r -> {
+            this.future = CompletableFuture.supplyAsync(() -> preflight(conn, tools, this.databases, all,
+                    readAheadBlocks), r -> {
                 Thread t = new Thread(r, "lifeboat-pg-prepare");
                 t.setDaemon(true);
                 t.start();
@@ -171,6 +188,7 @@ public final class PostgresLogicalSource implements BackupSource, AutoCloseable 
             }
             source = new PostgresLogicalSource(conn, tools, databases, all, globals, chunker);
             source.prepared = future;
+            source.readAheadBlocks = readAheadBlocks;
             return source;
         }
 
@@ -210,18 +228,28 @@ public final class PostgresLogicalSource implements BackupSource, AutoCloseable 
         }
     }
 
+    /**
+     * @param startFirst when positive, also exports the first database's snapshot and starts its
+     *     pg_dump, with a read-ahead of this many blocks
+     */
     private static Preflight preflight(PgConnection conn, PgTools tools, List<String> databases, boolean all,
-            boolean exportFirst) {
+            int startFirst) {
         String serverVersion;
         int serverVersionNum;
         List<String> names;
         // pg_dump's version meanwhile: a process start and exit, beside the login.
-        CompletableFuture<String> versionLine = CompletableFuture.supplyAsync(() -> tools.versionLine("pg_dump"), r -> {
+        CompletableFuture<PgTools.DumpTool> versionLine = CompletableFuture.supplyAsync(tools::dumpTool, r -> {
             Thread t = new Thread(r, "lifeboat-pg-version");
             t.setDaemon(true);
             t.start();
         });
-        try (Connection admin = conn.open(conn.database())) {
+        // One login instead of two where it can: when the databases are named, these queries run on
+        // the first one's connection, which then exports its snapshot (a login is a SCRAM exchange,
+        // 4096 PBKDF2 rounds on each side, and a new backend).
+        String adminDb = startFirst > 0 && !all && !databases.isEmpty() ? databases.get(0) : conn.database();
+        Connection admin = null;
+        try {
+            admin = conn.open(adminDb);
             try (Statement st = admin.createStatement();
                     ResultSet rs = st.executeQuery("select current_setting('server_version'), "
                         + "current_setting('server_version_num')::int")) {
@@ -230,31 +258,44 @@ public final class PostgresLogicalSource implements BackupSource, AutoCloseable 
                 serverVersionNum = rs.getInt(2);
             }
             names = new ArrayList<>(all ? allDatabases(admin) : checkExist(conn, admin, databases));
-        } catch (SQLException e) {
-            throw PgErrors.of(e, conn, conn.database(), "reading the list of databases");
-        }
-        String dumpVersion;
-        try {
-            dumpVersion = versionLine.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            throw EngineException.propagate(e.getCause(), "running pg_dump --version");
-        }
-        int dumpMajor = PgTools.parseMajor(dumpVersion);
-        PgTools.checkDumpSupports(dumpMajor, serverVersionNum);
-        for (String db : names) {
-            if (!TreeNames.isSafe(db + ".dump") || db.equals(PostgresManifest.NODE) || db.equals("globals")) {
-                throw new EngineException("database name '" + db + "' cannot be stored as a snapshot node");
-            }
-        }
-        Exported first = null;
-        if (exportFirst && !names.isEmpty()) {
+            PgTools.DumpTool dumpTool;
             try {
-                first = export(conn, names.get(0));
-            } catch (EngineException e) {
-                // Left to the backup, which reports it (or, with --all, skips a database dropped meanwhile).
+                dumpTool = versionLine.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw EngineException.propagate(e.getCause(), "running pg_dump --version");
             }
+            int dumpMajor = PgTools.parseMajor(dumpTool.versionLine());
+            PgTools.checkDumpSupports(dumpMajor, serverVersionNum);
+            for (String db : names) {
+                if (!TreeNames.isSafe(db + ".dump") || db.equals(PostgresManifest.NODE) || db.equals("globals")) {
+                    throw new EngineException("database name '" + db + "' cannot be stored as a snapshot node");
+                }
+            }
+            RunningDump first = null;
+            if (startFirst > 0 && !names.isEmpty()) {
+                String db = names.get(0);
+                Connection reused = null;
+                if (db.equals(adminDb)) {
+                    reused = admin;
+                    admin = null; // handed over to the export
+                }
+                try {
+                    first = startDump(conn, tools, dumpTool.buffered(),
+                        reused != null ? export(conn, db, reused) : export(conn, db), startFirst);
+                } catch (EngineException e) {
+                    // Left to the backup, which reports it (or, with --all, skips a database dropped meanwhile).
+                }
+            }
+            return new Preflight(serverVersion, serverVersionNum, names, dumpMajor, dumpTool, first);
+        } catch (SQLException e) {
+            if ("3D000".equals(e.getSQLState()) && !adminDb.equals(conn.database())) {
+                throw new EngineException("database '" + adminDb + "' does not exist on " + conn.host() + ":"
+                    + conn.port() + "; nothing was committed");
+            }
+            throw PgErrors.of(e, conn, adminDb, "reading the list of databases");
+        } finally {
+            closeQuietly(admin);
         }
-        return new Preflight(serverVersion, serverVersionNum, names, dumpMajor, dumpVersion, first);
     }
 
     private Preflight takePrepared() {
@@ -264,7 +305,7 @@ public final class PostgresLogicalSource implements BackupSource, AutoCloseable 
             prepared = null;
         }
         if (p == null) {
-            return preflight(conn, tools, databases, all, false);
+            return preflight(conn, tools, databases, all, 0);
         }
         try {
             return p.join();
@@ -278,23 +319,23 @@ public final class PostgresLogicalSource implements BackupSource, AutoCloseable 
         Instant start = Instant.now();
         BackupCounters counters = new BackupCounters();
         Preflight pre = takePrepared();
-        Exported firstExported = pre.first();
+        RunningDump firstDump = pre.first();
         try {
-            return backup(repository, options, progress, start, counters, pre, firstExported);
+            return backup(repository, options, progress, start, counters, pre, firstDump);
         } finally {
-            if (firstExported != null) {
-                firstExported.close();
+            if (firstDump != null) {
+                firstDump.close();
             }
         }
     }
 
     private BackupResult backup(Repository repository, BackupOptions options, ProgressListener progress, Instant start,
-            BackupCounters counters, Preflight pre, Exported firstExported) {
+            BackupCounters counters, Preflight pre, RunningDump firstDump) {
         String serverVersion = pre.serverVersion();
         int serverVersionNum = pre.serverVersionNum();
         List<String> names = new ArrayList<>(pre.names());
         int dumpMajor = pre.dumpMajor();
-        String dumpVersion = pre.dumpVersion();
+        String dumpVersion = pre.dumpTool().versionLine();
         List<TreeNode> nodes = new ArrayList<>();
         List<PostgresManifest.Database> dumped = new ArrayList<>();
         long total = 0;
@@ -306,9 +347,10 @@ public final class PostgresLogicalSource implements BackupSource, AutoCloseable 
                 progress.itemStarted(node);
                 DumpedDatabase d;
                 try {
-                    Exported e = firstExported != null && firstExported.db().equals(db) ? firstExported : export(conn, db);
-                    try (e) {
-                        d = dumpDatabase(e, writer, progress);
+                    RunningDump r = firstDump != null && firstDump.exported().db().equals(db) ? firstDump
+                        : startDump(conn, tools, pre.dumpTool().buffered(), export(conn, db), readAheadBlocks);
+                    try (r) {
+                        d = finishDump(r, writer, progress);
                     }
                 } catch (EngineException e) {
                     if (all && e.getCause() instanceof SQLException se && "3D000".equals(se.getSQLState())) {
@@ -397,9 +439,18 @@ public final class PostgresLogicalSource implements BackupSource, AutoCloseable 
     }
 
     private static Exported export(PgConnection conn, String db) {
-        Connection c = null;
+        Connection c;
         try {
             c = conn.open(db);
+        } catch (SQLException e) {
+            throw PgErrors.of(e, conn, db, "reading database '" + db + "'");
+        }
+        return export(conn, db, c);
+    }
+
+    /** Exports a snapshot on {@code c}, a connection to {@code db} with no transaction open; closes it on failure. */
+    private static Exported export(PgConnection conn, String db, Connection c) {
+        try {
             PgChecksums.fixSession(c);
             c.setAutoCommit(false);
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -409,52 +460,78 @@ public final class PostgresLogicalSource implements BackupSource, AutoCloseable 
                 return new Exported(db, c, rs.getString(1));
             }
         } catch (SQLException e) {
-            if (c != null) {
-                new Exported(db, c, null).close();
-            }
+            new Exported(db, c, null).close();
             throw PgErrors.of(e, conn, db, "reading database '" + db + "'");
         }
     }
 
-    private DumpedDatabase dumpDatabase(Exported exported, ContentWriter writer, ProgressListener progress) {
-        String db = exported.db();
-        Connection c = exported.connection();
-        String snapshotId = exported.snapshotId();
+    /**
+     * A database's pg_dump, running in its exported snapshot, with its output read ahead and scanned
+     * ({@link DumpReadAhead}) and its tables being listed on the exporting connection. Closing it kills
+     * pg_dump if it still runs, stops the read-ahead, and ends the transaction; it may be closed twice.
+     */
+    private record RunningDump(Exported exported, ChildProcess.Running process, DumpReadAhead ahead,
+            ExecutorService measuring, Future<List<PostgresManifest.TableStats>> tables) implements AutoCloseable {
+        @Override
+        public void close() {
+            process.close();
+            ahead.close();
+            measuring.shutdownNow();
+            exported.close();
+        }
+    }
+
+    /**
+     * Starts pg_dump in {@code exported}'s snapshot and, on the same connection, the listing of its
+     * tables (names and dependent objects, catalog reads only). If pg_dump fails, closing the
+     * connection (the {@link RunningDump}) ends the listing. On failure {@code exported} is closed.
+     */
+    private static RunningDump startDump(PgConnection conn, PgTools tools, boolean buffered, Exported exported,
+            int readAheadBlocks) {
+        ExecutorService measuring = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "lifeboat-pg-tables");
+            t.setDaemon(true);
+            return t;
+        });
         try {
-            // The listing (names and dependent objects, catalog reads only) runs on this connection
-            // while pg_dump reads the exported snapshot over its own. If pg_dump fails, the caller
-            // closes the connection (Exported), which ends the listing.
-            ExecutorService measuring = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "lifeboat-pg-tables");
-                t.setDaemon(true);
-                return t;
-            });
+            Connection c = exported.connection();
+            Future<List<PostgresManifest.TableStats>> tables = measuring.submit(() -> listTables(c));
+            ChildProcess.Running process = ChildProcess.startReading(
+                tools.dumpCommand(exported.db(), exported.snapshotId(), buffered), dumpEnvironment(conn), "pg_dump");
+            return new RunningDump(exported, process, new DumpReadAhead(process.stdout(), readAheadBlocks),
+                measuring, tables);
+        } catch (RuntimeException | Error e) {
+            measuring.shutdownNow();
+            exported.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Stores the running dump's archive, then joins pg_dump's exit, the archive scan and the listing
+     * into the database's counts and checksums, and ends the snapshot's transaction.
+     */
+    private DumpedDatabase finishDump(RunningDump running, ContentWriter writer, ProgressListener progress) {
+        String db = running.exported().db();
+        Connection c = running.exported().connection();
+        try {
+            ContentWriter.Stored stored;
             try {
-                Future<List<PostgresManifest.TableStats>> tables = measuring.submit(() -> listTables(c));
-                ScanOutcome[] scan = new ScanOutcome[1];
-                ChildProcess.Outcome<ContentWriter.Stored> out = ChildProcess.readStdout(tools.dumpCommand(db, snapshotId),
-                    dumpEnvironment(), in -> {
-                        PgCustomArchiveScanner.Tap tap = new PgCustomArchiveScanner.Tap(in);
-                        try {
-                            ContentWriter.Stored stored = writeArchive(writer, tap, progress);
-                            scan[0] = ScanOutcome.of(tap);
-                            return stored;
-                        } finally {
-                            tap.close();
-                        }
-                    });
-                // A failed listing aborts the exporting transaction, so pg_dump may fail too; the
-                // listing's error (a missing permission, say) is the one that explains it.
-                List<PostgresManifest.TableStats> listed = awaitMeasured(tables);
-                if (!out.ok()) {
-                    throw failed(PgErrors.ofTool("pg_dump", out.exitCode(), out.stderr(), conn, db));
-                }
-                DumpedDatabase d = measured(c, db, out.value(), listed, scan[0]);
-                c.commit();
-                return d;
-            } finally {
-                measuring.shutdown();
+                stored = writeArchive(writer, running.ahead().stream(), progress);
+            } catch (IOException e) {
+                throw running.process().readFailed(e);
             }
+            ScanOutcome scan = ScanOutcome.of(running.ahead());
+            ChildProcess.Outcome<Void> out = running.process().finish(null);
+            // A failed listing aborts the exporting transaction, so pg_dump may fail too; the
+            // listing's error (a missing permission, say) is the one that explains it.
+            List<PostgresManifest.TableStats> listed = awaitMeasured(running.tables());
+            if (!out.ok()) {
+                throw failed(PgErrors.ofTool("pg_dump", out.exitCode(), out.stderr(), conn, db));
+            }
+            DumpedDatabase d = measured(c, db, stored, listed, scan);
+            c.commit();
+            return d;
         } catch (SQLException e) {
             throw PgErrors.of(e, conn, db, "reading database '" + db + "'");
         }
@@ -462,9 +539,9 @@ public final class PostgresLogicalSource implements BackupSource, AutoCloseable 
 
     /** The archive scan's result, or why there is none. */
     private record ScanOutcome(PgCustomArchiveScanner.Result result, String failure) {
-        static ScanOutcome of(PgCustomArchiveScanner.Tap tap) {
+        static ScanOutcome of(DumpReadAhead ahead) {
             try {
-                return new ScanOutcome(tap.result(), null);
+                return new ScanOutcome(ahead.result(), null);
             } catch (IOException e) {
                 return new ScanOutcome(null, e.getMessage());
             }
@@ -513,7 +590,7 @@ public final class PostgresLogicalSource implements BackupSource, AutoCloseable 
      * reproducible by the restore-side check (pg_dump itself fixes DateStyle, IntervalStyle,
      * extra_float_digits and row_security, but not these).
      */
-    private Map<String, String> dumpEnvironment() {
+    private static Map<String, String> dumpEnvironment(PgConnection conn) {
         Map<String, String> env = new LinkedHashMap<>(conn.childEnvironment());
         String own = System.getenv("PGOPTIONS");
         env.put("PGOPTIONS", (own == null || own.isBlank() ? "" : own + " ") + DUMP_OPTIONS);
@@ -524,6 +601,13 @@ public final class PostgresLogicalSource implements BackupSource, AutoCloseable 
     private static final String UTF8 = "UTF8";
 
     static final String DUMP_OPTIONS = "-c TimeZone=UTC -c bytea_output=hex";
+
+    /**
+     * Blocks of pg_dump's output ({@value DumpReadAhead#BLOCK} bytes each) held while the repository
+     * side is not taking them: 64 MiB. The first database's dump starts before the repository is open,
+     * and this is how far it gets ahead; within the 256 MiB heap the launcher gives the CLI.
+     */
+    static final int DUMP_READ_AHEAD_BLOCKS = 256;
 
     /**
      * Stores an archive as two runs of chunks: its first {@value #HEADER_BLOB} bytes, then the rest. The
@@ -565,6 +649,16 @@ public final class PostgresLogicalSource implements BackupSource, AutoCloseable 
                 throw se;
             }
             throw EngineException.propagate(cause, "measuring tables");
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                // A connection that fails to close is gone anyway.
+            }
         }
     }
 

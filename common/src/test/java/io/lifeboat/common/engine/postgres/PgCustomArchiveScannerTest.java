@@ -210,65 +210,27 @@ class PgCustomArchiveScannerTest {
     }
 
     @Test
-    void theTapPassesBytesThroughUnchangedAndScansThem() throws IOException {
-        byte[] archive = new ArchiveBuilder(14).table(10, "public", "t", "(id, body)", ROWS, new Random(7)).build();
-        PgCustomArchiveScanner.Tap tap = new PgCustomArchiveScanner.Tap(new ByteArrayInputStream(archive));
-        assertThat(readOddly(tap)).isEqualTo(archive);
-        assertThat(tap.result().table("public", "t").checksum()).isEqualTo(hash(ROWS));
-    }
-
-    @Test
-    void theTapHandsOverManyBlocksAndLongTocStringsIntact() throws IOException {
-        // More than the Tap's queue holds (so the reader waits for the scanner), rows cut across its
-        // blocks, and a COPY statement longer than the scanner's read buffer.
-        StringBuilder rows = new StringBuilder();
-        for (int i = 0; i < 120_000; i++) {
-            rows.append(i).append("\tsome text of row ").append(i * 7919L).append("\t\\N\n");
+    void blocksOfAnySizeScanAsTheWholeStreamDoes() throws IOException {
+        Random rnd = new Random(5);
+        byte[] archive = new ArchiveBuilder(16).table(10, "public", "t", "(id, body)", ROWS, rnd)
+            .table(11, "public", "u", "(id)", "1\n2\n", rnd).blobs(12, rnd).build();
+        PgCustomArchiveScanner.Result whole = PgCustomArchiveScanner.scan(new ByteArrayInputStream(archive));
+        for (int round = 0; round < 200; round++) {
+            List<byte[]> blocks = new ArrayList<>();
+            for (int i = 0; i < archive.length; ) {
+                int n = Math.min(archive.length - i, rnd.nextInt(round < 100 ? 3 : 200));
+                blocks.add(Arrays.copyOfRange(archive, i, i + n)); // empty blocks too
+                i += n;
+            }
+            var it = blocks.iterator();
+            PgCustomArchiveScanner.Result r = PgCustomArchiveScanner.scan(() -> it.hasNext() ? it.next() : null);
+            assertThat(r).isEqualTo(whole);
         }
-        StringBuilder cols = new StringBuilder("(c0");
-        for (int i = 1; cols.length() < 70_000; i++) {
-            cols.append(", c").append(i);
-        }
-        cols.append(')');
-        String text = rows.toString();
-        byte[] archive = new ArchiveBuilder(15).table(10, "public", "big", cols.toString(), text, new Random(11))
-            .build();
-        assertThat(archive.length).isGreaterThan(PgCustomArchiveScanner.Tap.BLOCK * (PgCustomArchiveScanner.Tap.BLOCKS + 2));
-        PgCustomArchiveScanner.Tap tap = new PgCustomArchiveScanner.Tap(new ByteArrayInputStream(archive));
-        assertThat(readOddly(tap)).isEqualTo(archive);
-        PgCustomArchiveScanner.TableData t = tap.result().table("public", "big");
-        assertThat(t.rows()).isEqualTo(120_000);
-        assertThat(t.checksum()).isEqualTo(hash(text));
-        assertThat(t.copyColumns()).isEqualTo(cols.substring(1, cols.length() - 1));
-    }
-
-    @Test
-    void aFailedScanNeverDisturbsTheReader() throws IOException {
-        byte[] junk = new byte[3_000_000];
-        new Random(8).nextBytes(junk);
-        PgCustomArchiveScanner.Tap tap = new PgCustomArchiveScanner.Tap(new ByteArrayInputStream(junk));
-        assertThat(readOddly(tap)).isEqualTo(junk);
-        assertThatThrownBy(tap::result).isInstanceOf(PgCustomArchiveScanner.MalformedArchiveException.class)
-            .hasMessageContaining("PGDMP");
-
-        // A reader that stops early (its own failure) closes the tap, which ends the scan.
-        byte[] archive = new ArchiveBuilder(14).table(10, "public", "t", "(id, body)", ROWS, new Random(9)).build();
-        PgCustomArchiveScanner.Tap early = new PgCustomArchiveScanner.Tap(new ByteArrayInputStream(archive));
-        early.readNBytes(archive.length / 2);
-        early.close();
-        assertThatThrownBy(early::result).isInstanceOf(PgCustomArchiveScanner.MalformedArchiveException.class);
-    }
-
-    private static byte[] readOddly(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buf = new byte[777];
-        int first = in.read();
-        out.write(first);
-        int n;
-        while ((n = in.read(buf, 0, buf.length)) >= 0) {
-            out.write(buf, 0, n);
-        }
-        return out.toByteArray();
+        // Truncated in blocks as in a stream: malformed, never anything else.
+        byte[] cut = Arrays.copyOf(archive, archive.length / 2);
+        var once = List.of(cut).iterator();
+        assertThatThrownBy(() -> PgCustomArchiveScanner.scan(() -> once.hasNext() ? once.next() : null))
+            .isInstanceOf(PgCustomArchiveScanner.MalformedArchiveException.class);
     }
 
     private static void assertMalformed(byte[] archive, String message) {

@@ -40,6 +40,32 @@ class PostgresArgumentsTest {
     }
 
     @Test
+    void aBufferedDumpRunsUnderStdbufWithTheSameArguments() {
+        assertThat(tools.dumpCommand("shop", "00000003-1", true)).containsExactly("stdbuf", "-o", "1M",
+            "/opt/pg/bin/pg_dump", "--format=custom", "--compress=0", "--no-password", "--snapshot=00000003-1",
+            "--dbname=dbname='shop'");
+        assertThat(tools.dumpCommand("shop", "00000003-1", false)).isEqualTo(tools.dumpCommand("shop", "00000003-1"));
+    }
+
+    @Test
+    void pgDumpRunsUnderStdbufOnlyWhenThatWorks(@TempDir Path bin) throws Exception {
+        boolean haveStdbuf = new ProcessBuilder("sh", "-c", "command -v stdbuf").start().waitFor() == 0;
+        Path dump = bin.resolve("pg_dump");
+        Files.writeString(dump, "#!/bin/sh\necho 'pg_dump (PostgreSQL) 15.3'\n");
+        dump.toFile().setExecutable(true);
+        PgTools here = new PgTools(bin);
+        assertThat(here.dumpTool()).isEqualTo(new PgTools.DumpTool("pg_dump (PostgreSQL) 15.3", haveStdbuf));
+
+        // A pg_dump that fails under stdbuf (its preload, say): plain pg_dump, same version.
+        Files.writeString(dump, "#!/bin/sh\n[ -n \"$_STDBUF_O\" ] && exit 3\necho 'pg_dump (PostgreSQL) 15.3'\n");
+        assertThat(here.dumpTool()).isEqualTo(new PgTools.DumpTool("pg_dump (PostgreSQL) 15.3", false));
+
+        // No pg_dump at all: the plain run's error, as before.
+        Files.delete(dump);
+        assertThatThrownBy(here::dumpTool).isInstanceOf(EngineException.class).hasMessageContaining("pg_dump");
+    }
+
+    @Test
     void restoreIsOneTransactionAndCleansOnlyWhenAsked() {
         assertThat(tools.restoreCommand("shop2", List.of(), List.of(), false, false, false)).containsExactly(
             "/opt/pg/bin/pg_restore", "--no-password", "--single-transaction", "--exit-on-error", "--dbname=dbname='shop2'");

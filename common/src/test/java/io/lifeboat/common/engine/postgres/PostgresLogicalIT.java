@@ -390,6 +390,44 @@ class PostgresLogicalIT {
     }
 
     @Test
+    void aPreparedDumpRunsBeforeTheRepositoryIsGivenWaitsOnItsBoundedBufferAndIsKilledWhenUnused() throws Exception {
+        String db = shopDatabase();
+        // About 4 MB of COPY data: far more than one block of read-ahead plus a pipe.
+        sql(db, "create table public.filler as select g, repeat('x', 200) as pad from generate_series(1, 20000) g");
+        ProcessHandle dump;
+        try (PostgresLogicalSource.Prepared p = PostgresLogicalSource.prepare(conn, tools, List.of(db), false, false, 1)) {
+            org.awaitility.Awaitility.await().atMost(30, TimeUnit.SECONDS).until(() -> pgDumps().size() == 1);
+            dump = pgDumps().get(0);
+            Thread.sleep(500);
+            assertThat(dump.isAlive()).as("pg_dump waits for the repository side, its output bounded").isTrue();
+        }
+        org.awaitility.Awaitility.await().atMost(30, TimeUnit.SECONDS).until(() -> !dump.isAlive());
+        assertThat(scalar(infra.pgDatabase(), "select count(*) from pg_stat_activity where datname = '" + db
+            + "' and state like 'idle in transaction%'")).isEqualTo("0");
+
+        // Taken by a backup, the same early dump is stored and validates like any other.
+        try (PostgresLogicalSource.Prepared p = PostgresLogicalSource.prepare(conn, tools, List.of(db), false, false, 1)) {
+            org.awaitility.Awaitility.await().atMost(30, TimeUnit.SECONDS).until(() -> pgDumps().size() == 1);
+            Snapshot s = p.source(chunker()).backup(repo, options(), ProgressListener.NONE).snapshot();
+            PostgresManifest m = PostgresLogicalTarget.manifest(repo, s);
+            assertThat(m.database(db).orElseThrow().table("public", "filler").orElseThrow().rows()).isEqualTo(20000);
+            String copy = newName();
+            PostgresRestoreReport report = target(new PostgresRestoreRequest(db, copy, null, null, false, false, true,
+                false)).restoreDatabase(repo, s, ProgressListener.NONE);
+            assertThat(report.tables()).hasSize(4).allMatch(t -> t.status() == PostgresRestoreReport.Status.PASS);
+            assertThat(checksums(copy)).isEqualTo(checksums(db));
+        }
+        assertThat(pgDumps()).isEmpty();
+    }
+
+    /** This JVM's pg_dump children that dump a snapshot (not {@code --version}). */
+    private static List<ProcessHandle> pgDumps() {
+        return ProcessHandle.current().descendants().filter(h -> h.info().command().orElse("").endsWith("/pg_dump")
+            && java.util.Arrays.stream(h.info().arguments().orElse(new String[0])).anyMatch(a -> a.startsWith("--snapshot=")))
+            .toList();
+    }
+
+    @Test
     void wrongPasswordIsOneClearLine() {
         String db = shopDatabase();
         PgConnection bad = new PgConnection(conn.host(), conn.port(), conn.user(), conn.database(), "not-the-password");
