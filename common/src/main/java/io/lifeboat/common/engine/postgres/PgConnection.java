@@ -147,6 +147,54 @@ public final class PgConnection {
         return new PgConnection(host, port, user, db, password);
     }
 
+    /**
+     * The JDBC driver's classes a first {@link #open} loads and initialises (about 150 with their
+     * dependencies: a tenth of a second of class loading and verification on a small machine).
+     */
+    private static final java.util.List<String> DRIVER_CLASSES = java.util.List.of("org.postgresql.jdbc.PgConnection",
+        "org.postgresql.core.v3.ConnectionFactoryImpl", "org.postgresql.core.v3.QueryExecutorImpl", "org.postgresql.core.PGStream",
+        "org.postgresql.core.Parser", "org.postgresql.core.SetupQueryRunner", "org.postgresql.hostchooser.HostChooserFactory",
+        "org.postgresql.core.SocketFactoryFactory", "org.postgresql.jdbc.TypeInfoCache", "org.postgresql.jdbc.TimestampUtils",
+        "org.postgresql.jdbc.PgStatement", "org.postgresql.jdbc.PgResultSet", "org.postgresql.util.LazyCleaner",
+        "org.postgresql.util.LazyCleanerImpl", "org.postgresql.jdbc.PgConnectionCleaningAction", "org.postgresql.util.LruCache",
+        "org.postgresql.core.CachedQueryCreateAction", "org.postgresql.core.NativeQuery", "org.postgresql.core.v3.SimpleQuery",
+        "org.postgresql.core.v3.SimpleParameterList", "org.postgresql.core.CommandCompleteParser",
+        "org.postgresql.core.v3.adaptivefetch.AdaptiveFetchCache", "org.postgresql.core.v3.replication.V3ReplicationProtocol",
+        "org.postgresql.hostchooser.GlobalHostStatusTracker", "org.postgresql.core.v3.ExecuteRequest",
+        "org.postgresql.jdbc.QueryExecutorTimeZoneProvider", "org.postgresql.jdbc.FieldMetadata", "org.postgresql.core.Tuple",
+        "org.postgresql.geometric.PGbox", "org.postgresql.geometric.PGcircle", "org.postgresql.geometric.PGline",
+        "org.postgresql.geometric.PGlseg", "org.postgresql.geometric.PGpath", "org.postgresql.geometric.PGpoint",
+        "org.postgresql.geometric.PGpolygon", "org.postgresql.util.PGmoney", "org.postgresql.util.PGInterval");
+
+    /**
+     * Loads and initialises the JDBC driver (its registration and the classes of a connection) on a daemon
+     * thread, so the first {@link #open} of a command that connects late (a restore, once its server is up)
+     * does not wait for that. Harmless when repeated or when a class is missing: the connection then loads it.
+     *
+     * @return the started thread (tests join it)
+     */
+    public static Thread warmUpDriverInBackground() {
+        Thread t = new Thread(() -> {
+            DriverManager.getDrivers();
+            ClassLoader loader = PgConnection.class.getClassLoader();
+            for (String name : DRIVER_CLASSES) {
+                try {
+                    Class.forName(name, true, loader);
+                } catch (ClassNotFoundException | LinkageError e) {
+                    // Only a warm-up: open() loads what it needs.
+                }
+            }
+        }, "lifeboat-jdbc-warmup");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** The class names {@link #warmUpDriverInBackground} loads. */
+    static java.util.List<String> driverClasses() {
+        return DRIVER_CLASSES;
+    }
+
     /** Opens a JDBC connection to {@code db}; the caller maps failures with {@link PgErrors#of}. */
     public Connection open(String db) throws SQLException {
         Properties p = new Properties();

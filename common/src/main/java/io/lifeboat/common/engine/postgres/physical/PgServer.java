@@ -64,6 +64,26 @@ public final class PgServer {
         }
     }
 
+    /**
+     * True when the postmaster's lock file says it accepts connections (status {@code ready}, or
+     * {@code standby} during recovery with hot standby): the check {@code pg_ctl start -w} makes every
+     * 100 ms. The postmaster writes that status only after it has bound its port, so a connection made
+     * after it reaches this server and no other that may hold the port. A stale file of a crashed server
+     * can say so too; a connection then fails and {@link #running} tells.
+     */
+    public boolean acceptsConnections() {
+        try {
+            List<String> lines = Files.readAllLines(dataDir.resolve("postmaster.pid"), StandardCharsets.US_ASCII);
+            if (lines.size() < 8) {
+                return false;
+            }
+            String status = lines.get(7).strip();
+            return status.equals("ready") || status.equals("standby");
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return false;
+        }
+    }
+
     /** Stops the server ({@code fast}: rolls back open transactions); a stopped server is fine. */
     public void stop() {
         if (running()) {

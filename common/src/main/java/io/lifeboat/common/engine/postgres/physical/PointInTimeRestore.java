@@ -169,11 +169,14 @@ public final class PointInTimeRestore {
         try (WalSpoolServer spool = WalSpoolServer.start(archive, dir, fallback, req.osUser())) {
             configure(server, base, req, spool.restoreCommand(), synced && majorVersion(dir) >= 14);
             phases.end("configure");
-            server.start(req.timeout());
-            phases.end("server-start");
-            awaitPromotion(server, conn, req.timeout());
+            // pg_ctl -w looks only every 100 ms whether the server is up; polling for the promotion meanwhile
+            // sees it as soon as it happens. pg_ctl's verdict still decides whether the start failed.
+            java.util.concurrent.CompletableFuture<Void> starting = java.util.concurrent.CompletableFuture.runAsync(
+                () -> server.start(req.timeout()), daemonExecutor("lifeboat-restore-start"));
+            awaitPromotion(server, starting, conn, req.timeout(), () -> phases.end("server-start"));
             phases.end("recovery");
             rto = Duration.between(commandStarted, Instant.now()).toMillis() / 1000.0;
+            join(starting);
         }
         String log = server.log();
         String stop = find(STOP, log, 0);
@@ -424,8 +427,17 @@ public final class PointInTimeRestore {
             Files.writeString(auto, conf, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             Path signal = dir.resolve("recovery.signal");
             Files.write(signal, new byte[0]);
-            server.chown(auto);
-            server.chown(signal);
+            if (req.osUser() != null) {
+                // The extraction gave the directory to the server's user and login group; these files follow it.
+                java.nio.file.attribute.PosixFileAttributes a = Files.readAttributes(dir, java.nio.file.attribute.PosixFileAttributes.class,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                for (Path p : List.of(auto, signal)) {
+                    java.nio.file.attribute.PosixFileAttributeView v = Files.getFileAttributeView(p,
+                        java.nio.file.attribute.PosixFileAttributeView.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                    v.setOwner(a.owner());
+                    v.setGroup(a.group());
+                }
+            }
         } catch (IOException e) {
             throw new EngineException("cannot write the recovery settings into " + dir + ": " + e.getMessage(), e);
         }
@@ -435,24 +447,46 @@ public final class PointInTimeRestore {
         return name + " = '" + value.replace("'", "''") + "'\n";
     }
 
-    private static void awaitPromotion(PgServer server, PgConnection conn, Duration timeout) {
+    /**
+     * Waits until the server accepts writes, from the moment {@code starting} ({@code pg_ctl start -w})
+     * began: while pg_ctl waits, the lock file is read every 20 ms and the first connection made as soon as
+     * it says the server is up ({@link PgServer#acceptsConnections}); {@code up} runs then. A failed start
+     * is pg_ctl's to report.
+     */
+    private static void awaitPromotion(PgServer server, java.util.concurrent.CompletableFuture<Void> starting, PgConnection conn,
+            Duration timeout, Runnable up) {
         Instant deadline = Instant.now().plus(timeout);
         String lastError = null;
+        boolean connected = false;
         while (Instant.now().isBefore(deadline)) {
+            if (!starting.isDone() && !connected && !server.acceptsConnections()) {
+                sleep(20);
+                continue;
+            }
             try (Connection c = conn.open("postgres"); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_is_in_recovery()")) {
+                if (!connected) {
+                    connected = true;
+                    up.run();
+                }
                 rs.next();
                 if (!rs.getBoolean(1)) {
                     return;
                 }
             } catch (SQLException e) {
                 lastError = e.getMessage();
-                if (!server.running()) {
-                    Matcher m = NOT_REACHED.matcher(server.log());
-                    throw new EngineException(m.find() ? "PostgreSQL: " + m.group(1) + " (the WAL archive ends before the target)"
-                        : "the restored server stopped during recovery: " + server.logTail(5));
+                if (starting.isDone()) {
+                    join(starting);
+                    if (!server.running()) {
+                        Matcher m = NOT_REACHED.matcher(server.log());
+                        throw new EngineException(m.find() ? "PostgreSQL: " + m.group(1) + " (the WAL archive ends before the target)"
+                            : "the restored server stopped during recovery: " + server.logTail(5));
+                    }
                 }
             }
             sleep(50);
+        }
+        if (!starting.isDone()) {
+            join(starting);
         }
         server.stop();
         throw new EngineException("recovery did not finish within " + timeout.toSeconds() + " s"
