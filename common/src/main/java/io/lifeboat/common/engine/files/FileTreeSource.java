@@ -61,9 +61,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Parallelism and memory: one walker thread lists directories; {@link BackupOptions#threads}
  * reader threads each read and chunk one file at a time, with at most {@value #QUEUED_FILES} more
  * files listed and waiting for them (a few hundred bytes each: the walk goes on comparing
- * unchanged files with the parent while the readers work); as many saver threads hash, compress, encrypt and store the chunks (the repository does
- * that work in the calling thread), with at most twice that many chunks in flight, so one large
- * file also uses every core and memory stays a few chunks per thread whatever the tree size.
+ * unchanged files with the parent while the readers work); as many saver threads hash, compress,
+ * encrypt and store the chunks (the repository does that work in the calling thread), with at
+ * most twice that many chunks in flight, so one large file also uses every core and memory stays
+ * a few chunks per thread whatever the tree size.
  * Directory trees are stored bottom-up as their children complete. One more thread loads the
  * parent snapshot's trees ahead of the walk, breadth first, in batches for
  * {@link Repository#loadBlobs}, holding at most {@value #PREFETCH_LIMIT} trees the walk has not
@@ -159,8 +160,8 @@ public final class FileTreeSource implements BackupSource {
             return t;
         });
         try {
-            Run run = new Run(repository, writer, counters, progress, pool, new Semaphore(options.threads() + QUEUED_FILES),
-                opener, prefetch);
+            Run run = new Run(repository, writer, counters, progress, pool,
+                new Semaphore(options.threads() + QUEUED_FILES), opener, prefetch);
             Tree parentRoot = parent == null ? null : run.loadTree(parent.root());
             if (parentRoot != null) {
                 run.startPrefetch(parentRoot);
