@@ -126,11 +126,15 @@ public final class LifeboatCli implements Runnable {
             return;
         }
         Thread t = new Thread(() -> {
-            Path unlock = UnlockAhead.repositoryToUnlock(System.getenv(), args);
-            if (unlock != null) {
-                // Reading the key slot initialises Jackson too.
-                UnlockAhead.derive(unlock, System.getenv("LIFEBOAT_PASSWORD").toCharArray());
-                return;
+            try {
+                Path unlock = UnlockAhead.repositoryToUnlock(System.getenv(), args);
+                if (unlock != null) {
+                    // Reading the key slot initialises Jackson too.
+                    UnlockAhead.derive(unlock, System.getenv("LIFEBOAT_PASSWORD").toCharArray());
+                    return;
+                }
+            } catch (RuntimeException | LinkageError | OutOfMemoryError e) {
+                // Only a guess: the command unlocks (and reports any problem) itself.
             }
             try {
                 io.lifeboat.common.format.Json.mapper().readTree("{\"preload\":[1,\"x\",true]}");
