@@ -124,14 +124,25 @@ public final class LifeboatCli implements Runnable {
     /**
      * Initialises Jackson (the key slots, config and every JSON object of the repository go through
      * {@code Json}) on the second core while this one builds the picocli model: about 0.1 s of class
-     * loading that would otherwise sit between the command's start and the key derivation.
-     * {@code -Dlifeboat.preload=false} turns it off.
+     * loading that would otherwise sit between the command's start and the key derivation; then,
+     * for a command that will open a local repository with {@code LIFEBOAT_PASSWORD}, derives the
+     * passphrase slot's key ahead ({@link UnlockAhead}). {@code -Dlifeboat.preload=false} turns both off.
      */
-    private static void preloadInBackground() {
+    private static void preloadInBackground(String[] args) {
         if (!Boolean.parseBoolean(System.getProperty("lifeboat.preload", "true"))) {
             return;
         }
         Thread t = new Thread(() -> {
+            try {
+                Path unlock = UnlockAhead.repositoryToUnlock(System.getenv(), args);
+                if (unlock != null) {
+                    // Reading the key slot initialises Jackson too.
+                    UnlockAhead.derive(unlock, System.getenv("LIFEBOAT_PASSWORD").toCharArray());
+                    return;
+                }
+            } catch (RuntimeException | LinkageError | OutOfMemoryError e) {
+                // Only a guess: the command unlocks (and reports any problem) itself.
+            }
             try {
                 io.lifeboat.common.format.Json.mapper().readTree("{\"preload\":[1,\"x\",true]}");
             } catch (java.io.IOException | RuntimeException | LinkageError e) {
@@ -149,7 +160,7 @@ public final class LifeboatCli implements Runnable {
 
     public static void main(String[] args) {
         processStarted = ProcessStart.now();
-        preloadInBackground();
+        preloadInBackground(args);
         // The AWS SDK logs through SLF4J; the CLI ships no binding, and SLF4J's notice about that
         // would break the one-line error contract on standard error.
         if (System.getProperty("slf4j.internal.verbosity") == null) {

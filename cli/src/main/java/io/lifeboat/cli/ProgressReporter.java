@@ -2,6 +2,7 @@ package io.lifeboat.cli;
 
 import io.lifeboat.common.engine.ProgressListener;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
@@ -40,6 +41,18 @@ final class ProgressReporter implements ProgressListener, AutoCloseable {
 
     static ProgressReporter create(String task, PrintStream err, boolean quiet) {
         return new ProgressReporter(task, err, Terminal.interactiveConsole() != null, quiet);
+    }
+
+    /**
+     * At once for the bar; for plain lines half an interval before the first one is due, so a run
+     * shorter than that is not slowed by a count nobody reads; never when quiet.
+     */
+    @Override
+    public Duration totalsWantedAfter() {
+        if (bar != null) {
+            return Duration.ZERO;
+        }
+        return plain ? Duration.ofNanos(PLAIN_INTERVAL_NANOS / 2) : null;
     }
 
     @Override

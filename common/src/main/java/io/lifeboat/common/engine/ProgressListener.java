@@ -1,5 +1,7 @@
 package io.lifeboat.common.engine;
 
+import java.time.Duration;
+
 /**
  * Receives progress from a running backup or restore, for progress bars and logs.
  *
@@ -11,7 +13,21 @@ public interface ProgressListener {
 
     /** A listener that ignores everything. */
     ProgressListener NONE = new ProgressListener() {
+        @Override
+        public Duration totalsWantedAfter() {
+            return null;
+        }
     };
+
+    /**
+     * How long after a run starts this listener first shows {@link #totals}, or {@code null} when it
+     * never does. A file-tree backup counts its totals with a second walk over the tree, which
+     * competes with the backup for the disk and the CPU; it starts that walk only then, so a run
+     * that ends sooner never pays for it. Defaults to {@code Duration.ZERO} (at once).
+     */
+    default Duration totalsWantedAfter() {
+        return Duration.ZERO;
+    }
 
     /**
      * The total amount of work, once known (a file-tree backup learns it from a scan that runs

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.lifeboat.common.crypto.AesGcm;
 import io.lifeboat.common.crypto.Algorithms;
 import io.lifeboat.common.crypto.Scrypt;
+import io.lifeboat.common.crypto.ScryptAhead;
 import io.lifeboat.common.format.ByteReader;
 import io.lifeboat.common.format.Json;
 import io.lifeboat.common.format.Magic;
@@ -260,6 +261,27 @@ public record KeySlot(String slotId, Header header, byte[] authenticated, byte[]
         }
     }
 
+    /**
+     * Runs this passphrase slot's scrypt now, in this thread, for a later {@link #unwrapPassphrase}
+     * with the same passphrase to use (see {@link ScryptAhead}); does nothing for other types.
+     */
+    public void deriveAhead(char[] passphrase) {
+        if (!TYPE_PASSPHRASE.equals(header.type())) {
+            return;
+        }
+        ByteBuffer bb = StandardCharsets.UTF_8.encode(CharBuffer.wrap(passphrase));
+        byte[] pw = new byte[bb.remaining()];
+        bb.get(pw);
+        if (bb.hasArray()) {
+            Arrays.fill(bb.array(), (byte) 0);
+        }
+        try {
+            ScryptAhead.derive(pw, Base64.getDecoder().decode(header.salt()), header.n(), header.r(), header.p(), 32);
+        } finally {
+            Arrays.fill(pw, (byte) 0);
+        }
+    }
+
     /** The master key if {@code passphrase} opens this slot, else null. */
     public byte[] unwrapPassphrase(char[] passphrase) {
         if (!TYPE_PASSPHRASE.equals(header.type())) {
@@ -296,7 +318,8 @@ public record KeySlot(String slotId, Header header, byte[] authenticated, byte[]
             Arrays.fill(bb.array(), (byte) 0);
         }
         try {
-            return Scrypt.derive(pw, salt, p.n(), p.r(), p.p(), 32);
+            byte[] ahead = ScryptAhead.take(pw, salt, p.n(), p.r(), p.p(), 32);
+            return ahead != null ? ahead : Scrypt.derive(pw, salt, p.n(), p.r(), p.p(), 32);
         } finally {
             Arrays.fill(pw, (byte) 0);
         }

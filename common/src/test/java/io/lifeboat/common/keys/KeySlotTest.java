@@ -10,6 +10,25 @@ class KeySlotTest {
     private static final String SLOT = "00112233445566778899aabbccddeeff";
 
     @Test
+    void aKeyDerivedAheadOpensTheSlotForItsPassphraseOnly() {
+        io.lifeboat.common.crypto.ScryptAhead.reset();
+        try {
+            byte[] master = AesGcm.randomBytes(32);
+            KeySlot slot = KeySlot.parse(SLOT, KeySlot.createPassphrase(SLOT, master, "sécret".toCharArray(),
+                ScryptParams.forTests()));
+            io.lifeboat.common.crypto.ScryptAhead.reset(); // creating the slot derived a key: nothing goes ahead after that
+            slot.deriveAhead("sécret".toCharArray());
+            assertThat(io.lifeboat.common.crypto.ScryptAhead.pending()).isEqualTo(1);
+            assertThat(slot.unwrapPassphrase("secret".toCharArray())).isNull();
+            assertThat(io.lifeboat.common.crypto.ScryptAhead.pending()).isEqualTo(1);
+            assertThat(slot.unwrapPassphrase("sécret".toCharArray())).isEqualTo(master);
+            assertThat(io.lifeboat.common.crypto.ScryptAhead.pending()).isZero();
+        } finally {
+            io.lifeboat.common.crypto.ScryptAhead.reset();
+        }
+    }
+
+    @Test
     void aPassphraseSlotUnwrapsWithItsPassphraseOnly() {
         byte[] master = AesGcm.randomBytes(32);
         byte[] slot = KeySlot.createPassphrase(SLOT, master, "sécret ünïcode".toCharArray(), ScryptParams.forTests());

@@ -30,6 +30,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -58,10 +59,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * ctime equal the parent snapshot's node keeps the parent's content list without being read.
  *
  * <p>Parallelism and memory: one walker thread lists directories; {@link BackupOptions#threads}
- * reader threads each read and chunk one file at a time, with at most twice that many files in
- * flight; as many saver threads hash, compress, encrypt and store the chunks (the repository does
- * that work in the calling thread), with at most twice that many chunks in flight, so one large
- * file also uses every core and memory stays a few chunks per thread whatever the tree size.
+ * reader threads each read and chunk one file at a time, with at most {@value #QUEUED_FILES} more
+ * files listed and waiting for them (a few hundred bytes each: the walk goes on comparing
+ * unchanged files with the parent while the readers work); as many saver threads hash, compress,
+ * encrypt and store the chunks (the repository does that work in the calling thread), with at
+ * most twice that many chunks in flight, so one large file also uses every core and memory stays
+ * a few chunks per thread whatever the tree size.
  * Directory trees are stored bottom-up as their children complete. One more thread loads the
  * parent snapshot's trees ahead of the walk, breadth first, in batches for
  * {@link Repository#loadBlobs}, holding at most {@value #PREFETCH_LIMIT} trees the walk has not
@@ -75,6 +78,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class FileTreeSource implements BackupSource {
     public static final String SOURCE_TYPE = "files";
 
+    /** Files the walk may queue for the readers beyond one per reader; past that it waits for them. */
+    static final int QUEUED_FILES = 256;
     /** Parent trees loaded ahead and not yet used by the walk, at most; beyond, loads wait for the walk. */
     static final int PREFETCH_LIMIT = 512;
     /** Trees per {@link Repository#loadBlobs} call of the prefetch: small, so the first is ready soon. */
@@ -155,8 +160,8 @@ public final class FileTreeSource implements BackupSource {
             return t;
         });
         try {
-            Run run = new Run(repository, writer, counters, progress, pool, new Semaphore(options.threads() * 2),
-                opener, prefetch);
+            Run run = new Run(repository, writer, counters, progress, pool,
+                new Semaphore(options.threads() + QUEUED_FILES), opener, prefetch);
             Tree parentRoot = parent == null ? null : run.loadTree(parent.root());
             if (parentRoot != null) {
                 run.startPrefetch(parentRoot);
@@ -185,7 +190,9 @@ public final class FileTreeSource implements BackupSource {
             prefetch.shutdown(); // the prefetch stops after its current batch (see prefetchBelow)
             pool.shutdownNow();
             writer.close();
-            scanner.interrupt();
+            if (scanner != null) {
+                scanner.interrupt();
+            }
         }
     }
 
@@ -198,12 +205,25 @@ public final class FileTreeSource implements BackupSource {
         }
     }
 
-    /** Counts files and bytes alongside the backup so progress can show totals and an ETA. */
+    /**
+     * Counts files and bytes alongside the backup so progress can show totals and an ETA, from when
+     * the listener {@linkplain ProgressListener#totalsWantedAfter() wants them}; none when it never
+     * does. The backup interrupts the scan when it ends.
+     *
+     * @return the scanning thread, or null
+     */
     private Thread startScanner(ProgressListener progress) {
+        Duration after = progress.totalsWantedAfter();
+        if (after == null) {
+            return null;
+        }
         Thread t = new Thread(() -> {
             long[] files = {0};
             long[] bytes = {0};
             try {
+                if (after.isPositive()) {
+                    Thread.sleep(after);
+                }
                 for (Path root : roots) {
                     Files.walkFileTree(root, new SimpleFileVisitor<>() {
                         @Override
@@ -229,6 +249,8 @@ public final class FileTreeSource implements BackupSource {
                 }
             } catch (IOException | RuntimeException e) {
                 // Totals are only for display; the backup itself reports every real problem.
+            } catch (InterruptedException e) {
+                // the backup ended before the totals were wanted
             }
         }, "lifeboat-scan");
         t.setDaemon(true);

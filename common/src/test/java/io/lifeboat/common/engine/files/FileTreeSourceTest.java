@@ -194,6 +194,106 @@ class FileTreeSourceTest extends BackupSourceContract {
     }
 
     @Test
+    void theWalkGoesOnComparingUnchangedFilesWhileTheReadersAreBusy() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("queue"));
+        for (int i = 0; i < 30; i++) {
+            Files.write(data.resolve("changed" + i), ("old " + i).getBytes());
+            Files.write(data.resolve("same" + i), ("same " + i).getBytes());
+        }
+        InMemoryRepository repo = new InMemoryRepository();
+        new FileTreeSource(List.of(data), new FixedSizeChunker(64)).backup(repo, options().withThreads(1),
+            ProgressListener.NONE);
+        for (int i = 0; i < 30; i++) {
+            Files.write(data.resolve("changed" + i), ("new content " + i).getBytes());
+        }
+        // Every read waits until the walk has reported all unchanged files: with one reader, the
+        // walk must get past the changed files (in whatever order the directory lists them).
+        java.util.concurrent.CountDownLatch unchanged = new java.util.concurrent.CountDownLatch(30);
+        java.util.concurrent.atomic.AtomicBoolean readBeforeWalkDone = new java.util.concurrent.atomic.AtomicBoolean();
+        FileTreeSource.ContentOpener held = file -> {
+            try {
+                if (!readBeforeWalkDone.get() && !unchanged.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    readBeforeWalkDone.set(true);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Files.newInputStream(file);
+        };
+        ProgressListener reused = new ProgressListener() {
+            @Override
+            public void itemDone(String path, long bytes, boolean read) {
+                if (!read) {
+                    unchanged.countDown();
+                }
+            }
+        };
+        BackupResult r = new FileTreeSource(List.of(data), new FixedSizeChunker(64), held)
+            .backup(repo, options().withThreads(1), reused);
+        assertThat(readBeforeWalkDone).isFalse();
+        assertThat(r.summary().filesChanged()).isEqualTo(30);
+        assertThat(r.summary().filesUnmodified()).isEqualTo(30);
+    }
+
+    /** Records totals and holds the first file's read until they arrive, or until a while has passed. */
+    private static final class TotalsWaiter implements ProgressListener {
+        final java.util.concurrent.CountDownLatch totals = new java.util.concurrent.CountDownLatch(1);
+        final java.time.Duration wanted;
+        volatile long files = -1;
+        volatile long bytes = -1;
+
+        TotalsWaiter(java.time.Duration wanted) {
+            this.wanted = wanted;
+        }
+
+        @Override
+        public java.time.Duration totalsWantedAfter() {
+            return wanted;
+        }
+
+        @Override
+        public void totals(long files, long bytes) {
+            this.files = files;
+            this.bytes = bytes;
+            totals.countDown();
+        }
+
+        @Override
+        public void itemStarted(String path) {
+            try {
+                totals.await(wanted != null && wanted.isZero() ? 30 : 1, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Test
+    void aListenerThatWantsTotalsAtOnceGetsThem() throws Exception {
+        TotalsWaiter listener = new TotalsWaiter(java.time.Duration.ZERO);
+        newSource().backup(new InMemoryRepository(), options(), listener);
+        assertThat(listener.files).isEqualTo(3);
+        assertThat(listener.bytes).isEqualTo(expectedBytes());
+    }
+
+    @Test
+    void noCountingScanRunsForAListenerThatNeverShowsTotalsOrOneThatWantsThemLater() throws Exception {
+        for (java.time.Duration wanted : java.util.Arrays.asList(null, java.time.Duration.ofHours(1))) {
+            TotalsWaiter listener = new TotalsWaiter(wanted);
+            BackupResult r = newSource().backup(new InMemoryRepository(), options(), listener);
+            assertThat(r.summary().files()).isEqualTo(3);
+            assertThat(listener.files).as("totals for %s", wanted).isEqualTo(-1);
+        }
+        // The scan waiting its hour was interrupted when its backup ended.
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals("lifeboat-scan")) {
+                t.join(30_000);
+                assertThat(t.isAlive()).as("a counting scan still waiting").isFalse();
+            }
+        }
+    }
+
+    @Test
     void manyFilesWithFewThreadsAllArrive() throws Exception {
         Path data = Files.createDirectories(tmp.resolve("many"));
         for (int d = 0; d < 10; d++) {
