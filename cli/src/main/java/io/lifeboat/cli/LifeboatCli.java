@@ -13,6 +13,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,14 +28,6 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "lifeboat", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
     versionProvider = LifeboatCli.Version.class,
     description = "Encrypted, deduplicating backups you can restore with nothing but the repository.",
-    subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class, LsCommand.class,
-        RestoreCommand.class, BackupPostgresCommand.class, RestorePostgresCommand.class, DumpCommand.class,
-        DiffCommand.class, CheckCommand.class, StatsCommand.class,
-        ForgetCommand.class, PruneCommand.class, HoldCommand.class, KeyCommand.class,
-        WalPushCommand.class, WalFetchCommand.class, WalVerifyCommand.class, WalExpireCommand.class,
-        WalStreamCommand.class, WalStatusCommand.class,
-        BackupPostgresBaseCommand.class, RestorePitrCommand.class, RestoreTablesPitrCommand.class,
-        CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:failure", "2:usage error (bad flags, no repository or password given)",
         "3:backup committed, but some files could not be read", "10:no repository at the location",
@@ -47,6 +40,23 @@ import picocli.CommandLine.ScopeType;
         "Also: LIFEBOAT_LIMIT_UPLOAD, LIFEBOAT_LIMIT_DOWNLOAD, LIFEBOAT_RETRY_BUDGET; S3: LIFEBOAT_S3_ENDPOINT, _REGION,",
         "_ACCESS_KEY, _SECRET_KEY (LIFEBOAT_SOURCE_S3_* and LIFEBOAT_TARGET_S3_* for backup --source / restore --target)."})
 public final class LifeboatCli implements Runnable {
+    /**
+     * The subcommands, in the order help lists them. Not in the {@code @Command} annotation:
+     * picocli builds the model of every listed subcommand by reflection when the command line is
+     * made (about 0.2 s of CPU before any work), so {@link #commandLine} adds only the one invoked.
+     */
+    static final List<Class<?>> SUBCOMMANDS = List.of(InitCommand.class, BackupCommand.class, SnapshotsCommand.class,
+        LsCommand.class, RestoreCommand.class, BackupPostgresCommand.class, RestorePostgresCommand.class,
+        DumpCommand.class, DiffCommand.class, CheckCommand.class, StatsCommand.class,
+        ForgetCommand.class, PruneCommand.class, HoldCommand.class, KeyCommand.class,
+        WalPushCommand.class, WalFetchCommand.class, WalVerifyCommand.class, WalExpireCommand.class,
+        WalStreamCommand.class, WalStatusCommand.class,
+        BackupPostgresBaseCommand.class, RestorePitrCommand.class, RestoreTablesPitrCommand.class,
+        CommandLine.HelpCommand.class);
+
+    /** Root options that take a value in the next argument (unless written as {@code --opt=value}). */
+    private static final java.util.Set<String> VALUED_OPTIONS = java.util.Set.of("-r", "--repo", "--password-file",
+        "--key-file", "--kms-key-id", "--config", "--limit-upload", "--limit-download", "--retry-budget");
 
     @Option(names = {"-r", "--repo"}, scope = ScopeType.INHERIT, paramLabel = "LOCATION",
         description = "Repository: a directory, local:/path or s3:bucket/prefix (env LIFEBOAT_REPOSITORY).")
@@ -163,7 +173,7 @@ public final class LifeboatCli implements Runnable {
 
     /** Runs one command line and returns its exit code. */
     int execute(String... args) {
-        CommandLine cmd = new CommandLine(this);
+        CommandLine cmd = commandLine(args);
         cmd.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cmd.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cmd.setParameterExceptionHandler((ex, a) -> {
@@ -174,6 +184,42 @@ public final class LifeboatCli implements Runnable {
         });
         cmd.setExecutionExceptionHandler((ex, c, parse) -> handle(ex));
         return cmd.execute(args);
+    }
+
+    /**
+     * The command line for {@code args}: the root command with only the subcommand they name, or
+     * with every subcommand when they name none or one that is not known (help, usage errors,
+     * {@code --version}), so what the user sees is the same either way.
+     */
+    CommandLine commandLine(String... args) {
+        CommandLine cmd = new CommandLine(this);
+        Class<?> only = invoked(args);
+        for (Class<?> c : SUBCOMMANDS) {
+            if (only == null || c == only) {
+                cmd.addSubcommand(c);
+            }
+        }
+        return cmd;
+    }
+
+    /** The subcommand class named by the first argument that is not an option or an option's value, if known. */
+    private static Class<?> invoked(String... args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (VALUED_OPTIONS.contains(a)) {
+                i++;
+            } else if (!a.startsWith("-")) {
+                for (Class<?> c : SUBCOMMANDS) {
+                    Command command = c.getAnnotation(Command.class);
+                    if (c != CommandLine.HelpCommand.class && command != null
+                            && (command.name().equals(a) || java.util.Arrays.asList(command.aliases()).contains(a))) {
+                        return c;
+                    }
+                }
+                return null;
+            }
+        }
+        return null;
     }
 
     private int handle(Exception ex) {

@@ -270,7 +270,7 @@ class LifeboatCliTest {
         System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
             java.util.Deque<picocli.CommandLine> todo = new java.util.ArrayDeque<>();
-            todo.add(new picocli.CommandLine(new LifeboatCli(new InMemoryBackend(), Map.of(), sink, sink)));
+            todo.add(new LifeboatCli(new InMemoryBackend(), Map.of(), sink, sink).commandLine());
             while (!todo.isEmpty()) {
                 picocli.CommandLine c = todo.poll();
                 c.getUsageMessage(picocli.CommandLine.Help.Ansi.OFF);
@@ -282,5 +282,19 @@ class LifeboatCliTest {
         }
         assertThat(rendered).contains("wal-push", "wal-fetch", "backup");
         assertThat(captured.toString(StandardCharsets.UTF_8)).doesNotContain("picocli WARN");
+    }
+
+    @Test
+    void theCommandLineHoldsOnlyTheInvokedSubcommandOrAllOfThem() {
+        LifeboatCli cli = new LifeboatCli(new InMemoryBackend(), Map.of(), System.out, System.err);
+        assertThat(cli.commandLine("restore", "latest", "--target", "x").getSubcommands()).containsOnlyKeys("restore");
+        assertThat(cli.commandLine("--repo", "check", "-q", "check", "--read-data").getSubcommands()).containsOnlyKeys("check");
+        assertThat(cli.commandLine("--repo=/r", "--json", "snapshots").getSubcommands()).containsOnlyKeys("snapshots");
+        int all = LifeboatCli.SUBCOMMANDS.size();
+        assertThat(cli.commandLine().getSubcommands()).hasSize(all);
+        assertThat(cli.commandLine("--help").getSubcommands()).hasSize(all);
+        assertThat(cli.commandLine("help", "restore").getSubcommands()).hasSize(all);
+        assertThat(cli.commandLine("no-such-command").getSubcommands()).hasSize(all);
+        assertThat(cli.commandLine().getSubcommands().keySet()).startsWith("init", "backup", "snapshots", "ls", "restore");
     }
 }

@@ -56,12 +56,16 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>By default the target must be missing or empty; with {@code overwrite} existing files and
  * symlinks in the way are replaced (an existing directory is reused).
  *
- * <p>Parallelism: files are written by a few worker threads, each holding one blob at a time, with
- * a bounded number of files queued. Small single-blob files are handed to the workers in batches
- * (at most {@value #BATCH_FILES} files and {@value #BATCH_BYTES} bytes, in tree order, which is
- * the order a backup stored them), so a batch loads its blobs with {@link Repository#loadBlobs}:
- * one read per run of neighbouring blobs in a pack instead of one per file, and one hand-off
- * between threads per batch instead of one per file.
+ * <p>Parallelism: files are written by a few worker threads, with a bounded number of files
+ * queued. Small single-blob files are handed to the workers in batches (at most
+ * {@value #BATCH_FILES} files and {@value #BATCH_BYTES} bytes, in tree order, which is the order a
+ * backup stored them), so a batch loads its blobs with {@link Repository#loadBlobs(List,
+ * Repository.BlobSink)}: one read per run of neighbouring blobs in a pack instead of one per file,
+ * and one hand-off between threads per batch instead of one per file. A file of several blobs is
+ * laid out from the blobs' indexed lengths and its groups of neighbouring blobs (about
+ * {@value #LARGE_GROUP_BYTES} bytes each) are loaded and written at their offsets by loader
+ * threads, so one large file uses every core. Each blob is decoded into a buffer of the thread and
+ * written before the next is decoded: no blob is held in memory past its write.
  */
 public final class FileTreeTarget implements RestoreTarget {
     /** Blobs of a large file loaded and written together by one task: about this many bytes. */
@@ -173,7 +177,7 @@ public final class FileTreeTarget implements RestoreTarget {
         Semaphore inFlight;
         int maxInFlight;
         ExecutorService loaders;
-        /** Blobs loaded ahead of their write, across all files: bounds memory to that many blobs. */
+        /** Groups of a large file's blobs queued for the loaders, across all files. */
         Semaphore blobPermits;
         final List<DirMeta> dirs = new ArrayList<>();
         final Set<List<String>> matchedIncludes = ConcurrentHashMap.newKeySet();
