@@ -26,12 +26,25 @@ final class CheckCommand extends ReadCommand {
             root.err.println("checking packs and indexes" + (fraction > 0
                 ? ", reading " + (fraction >= 1 ? "all" : Math.round(fraction * 1000) / 10.0 + "% of the") + " pack data" : ""));
         }
-        RepositoryBackend.PackCheck packs = root.backend.checkPacks(repo, fraction);
+        // The snapshots' trees are read on a thread of their own while the packs are checked: they
+        // need no pack data, only the damaged packs found, which are matched up afterwards.
+        SnapshotInspector inspector = new SnapshotInspector(repo);
+        java.util.concurrent.FutureTask<SnapshotInspector.Walk> walk =
+            new java.util.concurrent.FutureTask<>(() -> inspector.walk(repo.snapshots()));
+        Thread walker = new Thread(walk, "lifeboat-check-snapshots");
+        walker.setDaemon(true);
+        walker.start();
+        RepositoryBackend.PackCheck packs;
+        try {
+            packs = root.backend.checkPacks(repo, fraction);
+        } catch (RuntimeException | Error e) {
+            walk.cancel(true);
+            throw e;
+        }
         if (!root.quiet && !root.json) {
             root.err.println("checking snapshots");
         }
-        List<Snapshot> snapshots = repo.snapshots();
-        SnapshotInspector.CheckResult snaps = new SnapshotInspector(repo).check(snapshots, packs.damagedPacks());
+        SnapshotInspector.CheckResult snaps = inspector.check(await(walk), packs.damagedPacks());
         List<String> problems = new ArrayList<>(packs.problems());
         problems.addAll(snaps.problems());
         snaps.hurtSnapshots().forEach((pack, hurt) -> problems.add("pack " + pack + " is damaged; it hurts "
@@ -71,6 +84,24 @@ final class CheckCommand extends ReadCommand {
                 snaps.treesChecked(), snaps.blobsReferenced(), packs.packsRead());
         }
         return ok ? ExitCodes.OK : ExitCodes.FAILURE;
+    }
+
+    /** The walk's result, or what it threw, as it was thrown. */
+    private static SnapshotInspector.Walk await(java.util.concurrent.FutureTask<SnapshotInspector.Walk> walk) {
+        try {
+            return walk.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted", ExitCodes.FAILURE);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     static double parsePercent(String s) {

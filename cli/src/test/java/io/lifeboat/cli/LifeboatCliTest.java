@@ -303,6 +303,7 @@ class LifeboatCliTest {
 
         assertThat(LifeboatCli.commandLine(cli, "check", "--read-data").getSubcommands()).containsOnlyKeys("check");
         assertThat(LifeboatCli.commandLine(cli, "help").getSubcommands()).hasSize(LifeboatCli.SUBCOMMANDS.size());
+        assertThat(LifeboatCli.commandLine(cli).getSubcommands().keySet()).startsWith("init", "backup", "snapshots", "ls", "restore");
         // The one registered subcommand still inherits the top-level options.
         assertThat(LifeboatCli.commandLine(cli, "check").getSubcommands().get("check").getCommandSpec()
             .findOption("--repo")).isNotNull();

@@ -25,9 +25,15 @@ public final class Sha256 {
      * pack) stays in the caller's interpreted frame, block by block, for its whole length.
      */
     public static byte[] hash(byte[] data) {
+        return hash(data, 0, data.length);
+    }
+
+    /** Hashes {@code data[off, off + len)}, in slices as {@link #hash(byte[])}. */
+    public static byte[] hash(byte[] data, int off, int len) {
+        java.util.Objects.checkFromIndexSize(off, len, data.length);
         MessageDigest d = newDigest();
-        for (int off = 0; off < data.length; off += SLICE) {
-            d.update(data, off, Math.min(SLICE, data.length - off));
+        for (int at = off, end = off + len; at < end; at += SLICE) {
+            d.update(data, at, Math.min(SLICE, end - at));
         }
         return d.digest();
     }

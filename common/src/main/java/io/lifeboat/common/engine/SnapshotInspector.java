@@ -258,60 +258,111 @@ public final class SnapshotInspector {
      * @param damagedPacks pack id to the ids of the blobs it holds; empty when data was not read
      */
     public CheckResult check(List<Snapshot> snapshots, Map<String, ? extends Collection<BlobId>> damagedPacks) {
+        return check(walk(snapshots), damagedPacks);
+    }
+
+    /**
+     * The reading half of {@link #check(List, Map)}: loads every snapshot's trees (each distinct tree
+     * once) and checks that every referenced blob is in the index. It needs no pack data, so a
+     * caller may run it while the packs are read and pass the result to {@link #check(Walk, Map)}.
+     */
+    public Walk walk(List<Snapshot> snapshots) {
+        Walk w = new Walk(snapshots);
+        for (Snapshot s : snapshots) {
+            walkTree(w, s, s.root(), "");
+        }
+        return w;
+    }
+
+    /** Names the snapshots each damaged pack hurts, from a finished {@link #walk}; reads nothing. */
+    public CheckResult check(Walk walk, Map<String, ? extends Collection<BlobId>> damagedPacks) {
         Map<BlobId, List<String>> damagedBlobToPacks = new HashMap<>();
         damagedPacks.forEach((pack, ids) -> ids.forEach(id ->
             damagedBlobToPacks.computeIfAbsent(id, k -> new ArrayList<>()).add(pack)));
-        List<String> problems = new ArrayList<>();
-        Set<BlobId> referenced = new HashSet<>();
-        Map<BlobId, Set<String>> treeHurts = new HashMap<>();
         Map<String, List<Snapshot>> hurt = new LinkedHashMap<>();
         damagedPacks.keySet().forEach(p -> hurt.put(p, new ArrayList<>()));
-        for (Snapshot s : snapshots) {
-            Set<String> packs = checkTree(s, s.root(), "", referenced, treeHurts, damagedBlobToPacks, problems);
-            for (String p : packs) {
+        Map<BlobId, Set<String>> memo = new HashMap<>();
+        for (Snapshot s : damagedBlobToPacks.isEmpty() ? List.<Snapshot>of() : walk.snapshots) {
+            for (String p : hurts(walk, s.root(), damagedBlobToPacks, memo)) {
                 hurt.get(p).add(s);
             }
         }
-        return new CheckResult(snapshots.size(), treeHurts.size(), referenced.size(), problems, hurt);
+        return new CheckResult(walk.snapshots.size(), walk.trees.size(), walk.referenced.size(), List.copyOf(walk.problems), hurt);
     }
 
-    /** Returns the damaged packs this tree (recursively) depends on; memoised per tree. */
-    private Set<String> checkTree(Snapshot s, BlobId id, String path, Set<BlobId> referenced,
-            Map<BlobId, Set<String>> memo, Map<BlobId, List<String>> damaged, List<String> problems) {
+    /**
+     * What {@link #walk} found: per distinct tree its subtrees and data blobs (a tree that is not
+     * indexed or does not load has neither), every blob referenced, and the problems in walk order.
+     */
+    public static final class Walk {
+        private final List<Snapshot> snapshots;
+        private final Map<BlobId, TreeRefs> trees = new HashMap<>();
+        private final Set<BlobId> referenced = new HashSet<>();
+        private final List<String> problems = new ArrayList<>();
+
+        private Walk(List<Snapshot> snapshots) {
+            this.snapshots = List.copyOf(snapshots);
+        }
+    }
+
+    private record TreeRefs(List<BlobId> subtrees, List<BlobId> blobs) {
+        static final TreeRefs NONE = new TreeRefs(List.of(), List.of());
+    }
+
+    private void walkTree(Walk w, Snapshot s, BlobId id, String path) {
+        if (w.trees.containsKey(id)) {
+            return;
+        }
+        w.trees.put(id, TreeRefs.NONE);
+        w.referenced.add(id);
+        String where = "snapshot " + s.id().shortHex() + (path.isEmpty() ? "" : " at " + path);
+        if (!repository.contains(id)) {
+            w.problems.add(where + ": tree " + id.shortHex()
+                + " is not in any index (or only in a pack marked for pruning)");
+            return;
+        }
+        Tree tree;
+        try {
+            tree = walker.load(id);
+        } catch (RepositoryException e) {
+            w.problems.add(where + ": tree " + id.shortHex() + " cannot be read: " + e.getMessage());
+            return;
+        }
+        List<BlobId> subtrees = new ArrayList<>();
+        List<BlobId> blobs = new ArrayList<>();
+        w.trees.put(id, new TreeRefs(subtrees, blobs));
+        for (TreeNode n : tree.nodes()) {
+            String p = join(path, n.name());
+            if (n.isDir()) {
+                subtrees.add(n.subtree());
+                walkTree(w, s, n.subtree(), p);
+            } else if (n.isFile()) {
+                for (BlobId b : n.content()) {
+                    blobs.add(b);
+                    if (w.referenced.add(b) && !repository.contains(b)) {
+                        w.problems.add("snapshot " + s.id().shortHex() + " at " + p + ": data blob " + b.shortHex()
+                            + " is not in any index (or only in a pack marked for pruning)");
+                    }
+                }
+            }
+        }
+    }
+
+    /** The damaged packs a tree (recursively) depends on; memoised per tree. */
+    private static Set<String> hurts(Walk w, BlobId id, Map<BlobId, List<String>> damaged, Map<BlobId, Set<String>> memo) {
         Set<String> known = memo.get(id);
         if (known != null) {
             return known;
         }
         Set<String> hurts = new HashSet<>();
         memo.put(id, hurts);
-        referenced.add(id);
         hurts.addAll(damaged.getOrDefault(id, List.of()));
-        String where = "snapshot " + s.id().shortHex() + (path.isEmpty() ? "" : " at " + path);
-        if (!repository.contains(id)) {
-            problems.add(where + ": tree " + id.shortHex()
-                + " is not in any index (or only in a pack marked for pruning)");
-            return hurts;
+        TreeRefs refs = w.trees.getOrDefault(id, TreeRefs.NONE);
+        for (BlobId sub : refs.subtrees()) {
+            hurts.addAll(hurts(w, sub, damaged, memo));
         }
-        Tree tree;
-        try {
-            tree = walker.load(id);
-        } catch (RepositoryException e) {
-            problems.add(where + ": tree " + id.shortHex() + " cannot be read: " + e.getMessage());
-            return hurts;
-        }
-        for (TreeNode n : tree.nodes()) {
-            String p = join(path, n.name());
-            if (n.isDir()) {
-                hurts.addAll(checkTree(s, n.subtree(), p, referenced, memo, damaged, problems));
-            } else if (n.isFile()) {
-                for (BlobId b : n.content()) {
-                    hurts.addAll(damaged.getOrDefault(b, List.of()));
-                    if (referenced.add(b) && !repository.contains(b)) {
-                        problems.add("snapshot " + s.id().shortHex() + " at " + p + ": data blob " + b.shortHex()
-                            + " is not in any index (or only in a pack marked for pruning)");
-                    }
-                }
-            }
+        for (BlobId b : refs.blobs()) {
+            hurts.addAll(damaged.getOrDefault(b, List.of()));
         }
         return hurts;
     }

@@ -108,6 +108,18 @@ public final class BlobCodec {
         decode(entry, buf, off, len, object, true);
     }
 
+    /**
+     * Decodes and verifies one stored blob as {@link #decode} does into this thread's scratch
+     * buffer, which it returns: the plaintext is its first {@code entry.rawLength()} bytes, valid
+     * until this thread's next call of this method or {@link #verify}. For callers that write the
+     * plaintext out at once (restore) and so need no array of their own per blob.
+     *
+     * @throws CorruptObjectException as {@link #decode}
+     */
+    public byte[] decodeToScratch(PackEntry entry, byte[] buf, int off, int len, String object) {
+        return decode(entry, buf, off, len, object, true);
+    }
+
     private byte[] decode(PackEntry entry, byte[] buf, int off, int len, String object, boolean intoScratch) {
         if (len != entry.length() || len < OVERHEAD) {
             throw new CorruptObjectException(what(entry, object) + " is corrupt: wrong length");
@@ -173,7 +185,8 @@ public final class BlobCodec {
     private static byte[] scratch(ThreadLocal<byte[][]> holder, int length) {
         byte[][] h = holder.get();
         if (h[0] == null || h[0].length < length) {
-            h[0] = new byte[Math.max(length, 1 << 16)];
+            // Powers of two: replaced a few times at most, not once per larger blob.
+            h[0] = new byte[length > 1 << 30 ? length : Math.max(Integer.highestOneBit(Math.max(length - 1, 1)) << 1, 1 << 16)];
         }
         return h[0];
     }

@@ -36,9 +36,17 @@ public final class PackReader {
 
     /** Parses the trailer of a whole pack held in memory, checking that blobs tile the pack. */
     public static List<PackEntry> entries(byte[] pack, SecretKey metadataKey, String object) {
-        int t = trailerLength(pack, pack.length - TAIL_LENGTH, pack.length, object);
-        int trailerAt = pack.length - TAIL_LENGTH - t;
-        return decodeTrailer(pack, trailerAt, t, trailerAt, metadataKey, object);
+        return entries(pack, pack.length, metadataKey, object);
+    }
+
+    /** As {@link #entries(byte[], SecretKey, String)} for a pack of {@code length} bytes at the start of {@code buf}. */
+    public static List<PackEntry> entries(byte[] buf, int length, SecretKey metadataKey, String object) {
+        if (length < 0 || length > buf.length) {
+            throw new IllegalArgumentException("pack length " + length + " outside a buffer of " + buf.length);
+        }
+        int t = trailerLength(buf, length - TAIL_LENGTH, length, object);
+        int trailerAt = length - TAIL_LENGTH - t;
+        return decodeTrailer(buf, trailerAt, t, trailerAt, metadataKey, object);
     }
 
     /**

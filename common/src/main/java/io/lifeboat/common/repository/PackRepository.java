@@ -277,6 +277,51 @@ public final class PackRepository implements Repository {
      */
     @Override
     public List<byte[]> loadBlobs(List<BlobId> ids) {
+        byte[][] out = new byte[ids.size()][];
+        forEachStored(ids, (i, entry, range, off, key) -> out[i] = codec.decode(entry, range, off, entry.length(), key));
+        return Arrays.asList(out);
+    }
+
+    /**
+     * As {@link #loadBlobs(List)}, reading each range into this thread's buffer and decoding each
+     * blob into this thread's scratch buffer, so nothing is allocated per blob or per range. A blob
+     * stored once but asked for twice is decoded once.
+     */
+    @Override
+    public void loadBlobs(List<BlobId> ids, BlobSink sink) {
+        PackEntry[] last = new PackEntry[1];
+        byte[][] plain = new byte[1][];
+        forEachStored(ids, (i, entry, range, off, key) -> {
+            if (entry != last[0]) {
+                last[0] = null;
+                plain[0] = codec.decodeToScratch(entry, range, off, entry.length(), key);
+                last[0] = entry;
+            }
+            sink.accept(i, plain[0], 0, entry.rawLength());
+        });
+    }
+
+    @Override
+    public int blobLength(BlobId id) {
+        checkOpen();
+        return locate(id).entry().rawLength();
+    }
+
+    /** A stored blob of a range read: {@code range[off, off + entry.length())}, from pack {@code key}. */
+    @FunctionalInterface
+    private interface StoredBlob {
+        void accept(int index, PackEntry entry, byte[] range, int off, String key);
+    }
+
+    /** Per thread: the buffer {@link #forEachStored} reads ranges into, grown as needed. */
+    private static final ThreadLocal<byte[][]> RANGE_BUFFER = ThreadLocal.withInitial(() -> new byte[1][]);
+
+    /**
+     * Locates {@code ids}, sorts them by pack and offset, reads each run of neighbours with one
+     * range request into this thread's buffer and hands every stored blob to {@code blob}, in that
+     * order, before the buffer is reused.
+     */
+    private void forEachStored(List<BlobId> ids, StoredBlob blob) {
         checkOpen();
         int n = ids.size();
         MasterIndex.Location[] locs = new MasterIndex.Location[n];
@@ -287,7 +332,7 @@ public final class PackRepository implements Repository {
         }
         Arrays.sort(order, Comparator.<Integer, PackId>comparing(i -> locs[i].pack())
             .thenComparingLong(i -> locs[i].entry().offset()));
-        byte[][] out = new byte[n][];
+        byte[][] holder = RANGE_BUFFER.get();
         int start = 0;
         while (start < n) {
             MasterIndex.Location first = locs[order[start]];
@@ -305,15 +350,25 @@ public final class PackRepository implements Repository {
                 end++;
             }
             String key = RepositoryLayout.pack(first.pack());
-            byte[] range = readRange(key, from, (int) (to - from), ids.get(order[start]));
+            int length = (int) (to - from);
+            if (holder[0] == null || holder[0].length < length) {
+                // Powers of two: a thread's buffer is replaced a few times at most, not once per larger range.
+                holder[0] = new byte[length > 1 << 30 ? length : Math.max(Integer.highestOneBit(Math.max(length - 1, 1)) << 1, 1 << 20)];
+            }
+            byte[] range = holder[0];
+            try {
+                store.getRangeInto(key, from, length, range, 0);
+            } catch (ObjectNotFoundException e) {
+                throw new RepositoryException("pack " + key + " holding blob " + ids.get(order[start]).shortHex()
+                    + " is missing from the store");
+            }
             for (int k = start; k < end; k++) {
                 int i = order[k];
                 PackEntry e = locs[i].entry();
-                out[i] = codec.decode(e, range, (int) (e.offset() - from), e.length(), key);
+                blob.accept(i, e, range, (int) (e.offset() - from), key);
             }
             start = end;
         }
-        return Arrays.asList(out);
     }
 
     private MasterIndex.Location locate(BlobId id) {

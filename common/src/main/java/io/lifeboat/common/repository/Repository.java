@@ -76,6 +76,44 @@ public interface Repository extends AutoCloseable {
         return out;
     }
 
+    /**
+     * Receives a loaded blob's plaintext, {@code data[off, off + len)}, for the position
+     * {@code index} of the requested ids. The array belongs to the repository and is reused once
+     * the call returns: use or copy the bytes inside it.
+     */
+    @FunctionalInterface
+    interface BlobSink {
+        void accept(int index, byte[] data, int off, int len);
+    }
+
+    /**
+     * Loads and verifies several blobs as {@link #loadBlobs(List)} does, handing each to
+     * {@code sink} as soon as it is verified, in the order the repository reads them (by pack and
+     * offset, not the order given; an id given twice is handed over twice). The plaintext passes
+     * through a buffer the repository reuses, so a caller that writes the bytes out allocates nothing
+     * per blob. A blob that fails verification is never handed over; the ones before it may have
+     * been. Runs on the calling thread; this default loads them one by one in the order given.
+     *
+     * @throws CorruptObjectException if any fails to authenticate or verify
+     * @throws RepositoryException if no index names one of them
+     */
+    default void loadBlobs(List<BlobId> ids, BlobSink sink) {
+        for (int i = 0; i < ids.size(); i++) {
+            byte[] b = loadBlob(ids.get(i));
+            sink.accept(i, b, 0, b.length);
+        }
+    }
+
+    /**
+     * The plaintext length of a stored blob, as its index records it (a repository with no such
+     * record loads the blob), so a caller can place the blobs of a file before loading them.
+     *
+     * @throws RepositoryException if no index names it
+     */
+    default int blobLength(BlobId id) {
+        return loadBlob(id).length;
+    }
+
     /** Writes every pending pack and an index naming them. Called by {@link #commitSnapshot}. */
     void flush();
 

@@ -44,8 +44,17 @@ public final class RepositoryChecker {
      */
     static final int PACKS_IN_MEMORY = 4;
 
+    /** Larger objects under data/ are reported, not read (a pack is a few tens of MiB). */
+    static final long MAX_PACK_BYTES = Integer.MAX_VALUE - 16;
+
     private final PackRepository repo;
     private final ObjectStore store;
+    /**
+     * Each pack worker reads every pack into one buffer of its own: allocating a fresh 16 to 24 MiB
+     * array per pack filled the capped heap with arrays that outlived a young collection, and the
+     * full collections that followed stopped every thread (about a second of a 1 GiB check).
+     */
+    private final ThreadLocal<byte[][]> packBuffers = ThreadLocal.withInitial(() -> new byte[1][]);
 
     public RepositoryChecker(PackRepository repo) {
         this.repo = repo;
@@ -139,12 +148,18 @@ public final class RepositoryChecker {
             List<BlobId> held = ip == null ? List.of() : ip.record.entries().stream().map(PackEntry::id).toList();
             String key = RepositoryLayout.pack(id);
             try {
-                byte[] pack = store.get(key);
-                bytes.addAndGet(pack.length);
-                if (!id.matches(Sha256.hash(pack))) {
+                long listed = stored.get(id);
+                if (listed > MAX_PACK_BYTES) {
+                    throw new RepositoryException(key + " has " + listed + " bytes, too large to read into memory");
+                }
+                int size = (int) listed;
+                byte[] pack = packBuffer(size);
+                store.getRangeInto(key, 0, size, pack, 0);
+                bytes.addAndGet(size);
+                if (!id.matches(Sha256.hash(pack, 0, size))) {
                     throw new CorruptObjectException(key + " is corrupt: content does not match its id");
                 }
-                List<PackEntry> entries = PackReader.entries(pack, repo.keys().metadataKey(), key);
+                List<PackEntry> entries = PackReader.entries(pack, size, repo.keys().metadataKey(), key);
                 if (ip != null && !new HashSet<>(entries).containsAll(ip.record.entries())) {
                     throw new CorruptObjectException(key + " is corrupt: its trailer disagrees with " + ip.indexKey);
                 }
@@ -164,6 +179,16 @@ public final class RepositoryChecker {
         List<DamagedPack> sortedDamage = new ArrayList<>(damaged);
         sortedDamage.sort((a, b) -> a.pack().compareTo(b.pack()));
         return new CheckReport(sorted(problems), sortedDamage, chosen.size(), blobs.get(), bytes.get());
+    }
+
+    /** This thread's pack buffer, grown to hold {@code size} bytes (with an eighth to spare, so a little larger pack fits). */
+    private byte[] packBuffer(int size) {
+        byte[][] h = packBuffers.get();
+        if (h[0] == null || h[0].length < size) {
+            h[0] = null;
+            h[0] = new byte[(int) Math.min(Integer.MAX_VALUE - 16, size + (long) size / 8)];
+        }
+        return h[0];
     }
 
     /**

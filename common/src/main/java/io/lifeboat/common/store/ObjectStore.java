@@ -37,6 +37,17 @@ public interface ObjectStore extends AutoCloseable {
      */
     byte[] getRange(String key, long offset, int length);
 
+    /**
+     * Reads {@code length} bytes starting at {@code offset} into {@code dst} at {@code dstOff},
+     * as {@link #getRange} does, so a caller reading many ranges can reuse one buffer instead of
+     * allocating an array per read. The default copies from {@link #getRange}; a store that can
+     * read into the caller's array overrides it. On failure {@code dst} holds nothing usable.
+     */
+    default void getRangeInto(String key, long offset, int length, byte[] dst, int dstOff) {
+        java.util.Objects.checkFromIndexSize(dstOff, length, dst.length);
+        System.arraycopy(getRange(key, offset, length), 0, dst, dstOff, length);
+    }
+
     /** Opens a stream over an object, for objects too large to hold in memory. */
     InputStream open(String key);
 

@@ -126,4 +126,25 @@ class SnapshotInspectorTest {
         assertThat(missing.problems()).singleElement().asString()
             .contains(c.id().shortHex()).contains("c").contains("not in any index");
     }
+
+    @Test
+    void aWalkMadeBeforeThePacksAreCheckedGivesTheSameResultAsCheckingAtOnce() {
+        TreeNode shared = dir("shared", file("s", "shared content"), dir("deeper", file("t", "deep content")));
+        Snapshot a = snapshot(shared, file("a", "only in a"));
+        Snapshot b = snapshot(shared, file("b", "only in b"));
+        snapshot(file("c", "only in c"));
+        repo.remove(data("only in b"));
+        // The walk reads the trees first; the damaged packs are known only afterwards.
+        SnapshotInspector.Walk walk = inspector.walk(repo.snapshots());
+        Map<String, Set<BlobId>> damaged = Map.of("pack1", Set.of(data("deep content")), "pack2", Set.of(data("only in a")));
+
+        SnapshotInspector.CheckResult later = inspector.check(walk, damaged);
+        SnapshotInspector.CheckResult atOnce = inspector.check(repo.snapshots(), damaged);
+        assertThat(later.hurtSnapshots().get("pack1")).containsExactly(a, b);
+        assertThat(later.hurtSnapshots().get("pack2")).containsExactly(a);
+        assertThat(later.problems()).singleElement().asString().contains(b.id().shortHex()).contains("not in any index");
+        assertThat(later).isEqualTo(atOnce);
+        assertThat(inspector.check(walk, Map.of()).hurtSnapshots()).isEmpty();
+        assertThat(later.treesChecked()).isEqualTo(5);
+    }
 }

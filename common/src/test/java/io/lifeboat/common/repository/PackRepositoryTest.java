@@ -107,6 +107,21 @@ class PackRepositoryTest {
                 assertThat(got.get(k)).isEqualTo(datas.get(order.get(k)));
             }
             assertThat(repo.loadBlobs(List.of())).isEmpty();
+
+            // The sink form: every position handed over once, with its own bytes, whatever the order.
+            List<BlobId> asked = order.stream().map(ids::get).toList();
+            byte[][] seen = new byte[asked.size()][];
+            repo.loadBlobs(asked, (i, data, off, len) -> {
+                assertThat(seen[i]).as("position %d handed over twice", i).isNull();
+                seen[i] = java.util.Arrays.copyOfRange(data, off, off + len);
+            });
+            for (int k = 0; k < order.size(); k++) {
+                assertThat(seen[k]).isEqualTo(datas.get(order.get(k)));
+                assertThat(repo.blobLength(asked.get(k))).isEqualTo(datas.get(order.get(k)).length);
+            }
+            repo.loadBlobs(List.of(), (i, data, off, len) -> {
+                throw new AssertionError("nothing to hand over");
+            });
         }
     }
 
@@ -129,6 +144,12 @@ class PackRepositoryTest {
         store.corrupt(packs.get(0), pack);
         try (Repository repo = Repositories.open(store, PASSWORD)) {
             assertThatThrownBy(() -> repo.loadBlobs(ids)).isInstanceOf(CorruptObjectException.class);
+            List<BlobId> handed = new ArrayList<>();
+            assertThatThrownBy(() -> repo.loadBlobs(ids, (i, data, off, len) -> handed.add(ids.get(i))))
+                .isInstanceOf(CorruptObjectException.class);
+            assertThat(handed).as("the corrupt blob is never handed over").hasSizeLessThan(ids.size());
+            assertThatThrownBy(() -> repo.loadBlobs(List.of(repo.blobId(new byte[] {42})), (i, data, off, len) -> { }))
+                .isInstanceOf(RepositoryException.class).hasMessageContaining("not in the repository's index");
             assertThatThrownBy(() -> repo.loadBlobs(List.of(repo.blobId(new byte[] {42}))))
                 .isInstanceOf(RepositoryException.class).hasMessageContaining("not in the repository's index");
         }

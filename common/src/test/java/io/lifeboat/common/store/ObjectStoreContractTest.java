@@ -93,6 +93,28 @@ public abstract class ObjectStoreContractTest {
     }
 
     @Test
+    void getRangeIntoFillsTheCallersArrayAtItsOffset() {
+        byte[] data = random(3_000_000, 5); // more than one 1 MiB slice of the local store
+        store.put("k/range", data);
+        byte[] dst = new byte[3_000_010];
+        java.util.Arrays.fill(dst, (byte) 7);
+        store.getRangeInto("k/range", 1, 2_999_999, dst, 10);
+        assertThat(java.util.Arrays.copyOfRange(dst, 10, 3_000_009)).isEqualTo(java.util.Arrays.copyOfRange(data, 1, 3_000_000));
+        assertThat(java.util.Arrays.copyOfRange(dst, 0, 10)).containsOnly((byte) 7);
+        assertThat(dst[3_000_009]).isEqualTo((byte) 7);
+        store.getRangeInto("k/range", 5, 0, dst, 0);
+        assertThat(dst[0]).isEqualTo((byte) 7);
+    }
+
+    @Test
+    void getRangeIntoPastTheEndOrOutsideTheArrayFails() {
+        store.put("k/range", random(100, 6));
+        assertThatThrownBy(() -> store.getRangeInto("k/range", 95, 10, new byte[10], 0)).isInstanceOf(StoreException.class);
+        assertThatThrownBy(() -> store.getRangeInto("k/range", 0, 10, new byte[10], 1)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> store.getRangeInto("missing", 0, 1, new byte[1], 0)).isInstanceOf(ObjectNotFoundException.class);
+    }
+
+    @Test
     void openStreamsTheObject() throws Exception {
         byte[] data = random(300_000, 4);
         store.put("k/stream", data);

@@ -56,14 +56,24 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>By default the target must be missing or empty; with {@code overwrite} existing files and
  * symlinks in the way are replaced (an existing directory is reused).
  *
- * <p>Parallelism: files are written by a few worker threads, each holding one blob at a time, with
- * a bounded number of files queued. Small single-blob files are handed to the workers in batches
- * (at most {@value #BATCH_FILES} files and {@value #BATCH_BYTES} bytes, in tree order, which is
- * the order a backup stored them), so a batch loads its blobs with {@link Repository#loadBlobs}:
- * one read per run of neighbouring blobs in a pack instead of one per file, and one hand-off
- * between threads per batch instead of one per file.
+ * <p>Parallelism: files are written by a few worker threads, with a bounded number of files
+ * queued. Small single-blob files are handed to the workers in batches (at most
+ * {@value #BATCH_FILES} files and {@value #BATCH_BYTES} bytes, in tree order, which is the order a
+ * backup stored them), so a batch loads its blobs with {@link Repository#loadBlobs(List,
+ * Repository.BlobSink)}: one read per run of neighbouring blobs in a pack instead of one per file,
+ * and one hand-off between threads per batch instead of one per file. A file of several blobs is
+ * laid out from the blobs' indexed lengths and its groups of neighbouring blobs (about
+ * {@value #LARGE_GROUP_BYTES} bytes each) are loaded and written at their offsets by loader
+ * threads, so one large file uses every core. Each blob is decoded into a buffer of the thread and
+ * written before the next is decoded: no blob is held in memory past its write.
  */
 public final class FileTreeTarget implements RestoreTarget {
+    /** Blobs of a large file loaded and written together by one task: about this many bytes. */
+    static final int LARGE_GROUP_BYTES = 4 << 20;
+    private static final Set<java.nio.file.OpenOption> CREATE_OPTIONS = Set.of(StandardOpenOption.WRITE,
+        StandardOpenOption.CREATE_NEW, LinkOption.NOFOLLOW_LINKS);
+    private static final java.nio.file.attribute.FileAttribute<?> OWNER_ONLY =
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
     /** Files of at most this size and one blob are batched. */
     static final int BATCH_FILE_MAX = 1 << 20;
     /** A batch holds at most this many files ... */
@@ -167,7 +177,7 @@ public final class FileTreeTarget implements RestoreTarget {
         Semaphore inFlight;
         int maxInFlight;
         ExecutorService loaders;
-        /** Blobs loaded ahead of their write, across all files: bounds memory to that many blobs. */
+        /** Groups of a large file's blobs queued for the loaders, across all files. */
         Semaphore blobPermits;
         final List<DirMeta> dirs = new ArrayList<>();
         final Set<List<String>> matchedIncludes = ConcurrentHashMap.newKeySet();
@@ -320,7 +330,8 @@ public final class FileTreeTarget implements RestoreTarget {
         /** Batches a small single-blob file, or hands a larger one to a worker on its own. */
         private void queueFile(Path p, TreeNode node, String display) {
             if (node.content().size() > 1 || node.size() > BATCH_FILE_MAX) {
-                submit(() -> writeFile(p, node, display, null));
+                PendingFile f = new PendingFile(p, node, display);
+                submit(() -> writeLarge(f));
                 return;
             }
             batch.add(new PendingFile(p, node, display));
@@ -368,105 +379,184 @@ public final class FileTreeTarget implements RestoreTarget {
             if (fatal.get() != null) {
                 return;
             }
-            List<BlobId> ids = new ArrayList<>();
+            List<BlobId> ids = new ArrayList<>(files.size());
+            List<PendingFile> withContent = new ArrayList<>(files.size());
             for (PendingFile f : files) {
-                ids.addAll(f.node().content());
+                if (f.node().content().isEmpty()) {
+                    writeWhole(f, null, 0, 0);
+                } else {
+                    ids.add(f.node().content().get(0));
+                    withContent.add(f);
+                }
             }
-            List<byte[]> loaded = ids.isEmpty() ? List.of() : repository.loadBlobs(ids);
-            if (loaded.size() != ids.size()) {
-                throw new IllegalStateException("loadBlobs returned " + loaded.size() + " blobs for " + ids.size() + " ids");
-            }
-            int next = 0;
-            for (PendingFile f : files) {
-                int n = f.node().content().size();
-                writeFile(f.path(), f.node(), f.display(), loaded.subList(next, next + n));
-                next += n;
+            if (!ids.isEmpty()) {
+                repository.loadBlobs(ids, (i, data, off, len) -> writeWhole(withContent.get(i), data, off, len));
             }
         }
 
-        /** Writes one file; {@code loaded} is its content when the caller loaded it already. */
-        private void writeFile(Path p, TreeNode node, String display, List<byte[]> loaded) {
+        /** Writes a file of at most one blob, {@code data[off, off + len)}, whole. */
+        private void writeWhole(PendingFile f, byte[] data, int off, int len) {
             if (fatal.get() != null) {
                 return;
             }
-            progress.itemStarted(display);
-            try {
-                clearForOverwrite(p);
-                try (FileChannel ch = FileChannel.open(p, Set.of(StandardOpenOption.WRITE,
-                        StandardOpenOption.CREATE_NEW, LinkOption.NOFOLLOW_LINKS),
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-                    if (loaded != null) {
-                        for (byte[] data : loaded) {
-                            write(ch, data);
+            progress.itemStarted(f.display());
+            try (FileChannel ch = create(f.path())) {
+                if (data != null) {
+                    write(ch, data, off, len, -1);
+                }
+            } catch (IOException e) {
+                error("cannot write " + f.display() + ": " + e.getMessage());
+                return;
+            }
+            finish(f);
+        }
+
+        /**
+         * Writes a file of several blobs. The blobs are placed by their lengths from the index and
+         * written at their offsets by the loader threads, a few neighbouring blobs per task (one
+         * range read each), so one large file also uses every core and no blob is held in memory
+         * past its write; this thread takes the last group itself.
+         */
+        private void writeLarge(PendingFile f) {
+            if (fatal.get() != null) {
+                return;
+            }
+            List<BlobId> content = f.node().content();
+            if (content.size() == 1) {
+                repository.loadBlobs(content, (i, data, off, len) -> writeWhole(f, data, off, len));
+                return;
+            }
+            progress.itemStarted(f.display());
+            long[] offsets = new long[content.size()];
+            long at = 0;
+            for (int i = 0; i < content.size(); i++) {
+                offsets[i] = at;
+                at += repository.blobLength(content.get(i));
+            }
+            AtomicReference<IOException> failed = new AtomicReference<>();
+            try (FileChannel ch = create(f.path())) {
+                List<java.util.concurrent.Future<?>> tasks = new ArrayList<>();
+                int from = 0;
+                try {
+                    while (from < content.size()) {
+                        int to = from + 1;
+                        while (to < content.size() && offsets[to] - offsets[from] < LARGE_GROUP_BYTES) {
+                            to++;
                         }
-                    } else if (node.content().size() <= 1) {
-                        for (BlobId id : node.content()) {
-                            write(ch, repository.loadBlob(id));
+                        int groupFrom = from;
+                        List<BlobId> group = content.subList(from, to);
+                        Runnable load = () -> writeGroup(ch, group, offsets, groupFrom, failed);
+                        if (to == content.size()) {
+                            load.run();
+                        } else {
+                            acquire(blobPermits);
+                            try {
+                                tasks.add(loaders.submit(() -> {
+                                    try {
+                                        load.run();
+                                    } finally {
+                                        blobPermits.release();
+                                    }
+                                }));
+                            } catch (RuntimeException e) {
+                                blobPermits.release();
+                                throw e;
+                            }
                         }
-                    } else {
-                        writePrefetching(ch, node.content());
+                        from = to;
+                    }
+                } finally {
+                    awaitAll(tasks);
+                }
+                if (failed.get() != null) {
+                    throw failed.get();
+                }
+            } catch (IOException e) {
+                error("cannot write " + f.display() + ": " + e.getMessage());
+                return;
+            }
+            finish(f);
+        }
+
+        /** Loads blobs {@code group} of a file and writes each at its offset; keeps the first write failure. */
+        private void writeGroup(FileChannel ch, List<BlobId> group, long[] offsets, int first, AtomicReference<IOException> failed) {
+            if (fatal.get() != null || failed.get() != null) {
+                return;
+            }
+            repository.loadBlobs(group, (i, data, off, len) -> {
+                if (failed.get() == null) {
+                    try {
+                        write(ch, data, off, len, offsets[first + i]);
+                    } catch (IOException e) {
+                        failed.compareAndSet(null, e);
                     }
                 }
-                applyMeta(p, node, false);
-                files.incrementAndGet();
-                progress.itemDone(display, node.size(), true);
-            } catch (IOException e) {
-                error("cannot write " + display + ": " + e.getMessage());
+            });
+        }
+
+        /**
+         * Waits for every task, even after one failed (the others then return early), so none
+         * still writes to the file once it is closed; rethrows the first failure.
+         */
+        private void awaitAll(List<java.util.concurrent.Future<?>> tasks) {
+            Throwable first = null;
+            for (java.util.concurrent.Future<?> t : tasks) {
+                try {
+                    t.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new EngineException("restore interrupted");
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (first == null) {
+                        first = e.getCause();
+                        fatal.compareAndSet(null, first);
+                    }
+                }
+            }
+            if (first != null) {
+                throw EngineException.propagate(first, "loading a blob");
+            }
+        }
+
+        private FileChannel create(Path p) throws IOException {
+            clearForOverwrite(p);
+            return FileChannel.open(p, CREATE_OPTIONS, OWNER_ONLY);
+        }
+
+        /** After a file's content: its owner, mode and time, and the counters. */
+        private void finish(PendingFile f) {
+            applyMeta(f.path(), f.node(), false);
+            files.incrementAndGet();
+            progress.itemDone(f.display(), f.node().size(), true);
+        }
+
+        private void acquire(Semaphore s) {
+            try {
+                s.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new EngineException("restore interrupted");
             }
         }
 
         /**
-         * Writes a multi-blob file in order while loader threads decrypt the next blobs, so one large
-         * file also uses several cores. Each blob loaded ahead holds a permit until written.
+         * Writes {@code data[off, off + len)} at {@code position} (-1: at the channel's position) in
+         * slices of at most 1 MiB, so no large temporary direct buffer stays pinned per thread.
          */
-        private void writePrefetching(FileChannel ch, List<BlobId> content) throws IOException {
-            java.util.ArrayDeque<java.util.concurrent.Future<byte[]>> window = new java.util.ArrayDeque<>();
-            int next = 0;
-            try {
-                while (next < content.size() || !window.isEmpty()) {
-                    while (next < content.size() && (window.isEmpty() || (window.size() < 4 && blobPermits.tryAcquire()))) {
-                        if (window.isEmpty()) {
-                            blobPermits.acquire();
-                        }
-                        BlobId id = content.get(next++);
-                        try {
-                            window.add(loaders.submit(() -> repository.loadBlob(id)));
-                        } catch (RuntimeException e) {
-                            blobPermits.release();
-                            throw e;
-                        }
-                    }
-                    java.util.concurrent.Future<byte[]> head = window.poll();
-                    try {
-                        write(ch, head.get());
-                    } finally {
-                        blobPermits.release();
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new EngineException("restore interrupted");
-            } catch (java.util.concurrent.ExecutionException e) {
-                Throwable c = e.getCause();
-                throw EngineException.propagate(c, "loading a blob");
-            } finally {
-                for (java.util.concurrent.Future<byte[]> f : window) {
-                    f.cancel(true);
-                    blobPermits.release();
-                }
-            }
-        }
-
-        /** Writes in slices of at most 1 MiB, so no large temporary direct buffer stays pinned per thread. */
-        private void write(FileChannel ch, byte[] data) throws IOException {
-            ByteBuffer buf = ByteBuffer.wrap(data);
+        private void write(FileChannel ch, byte[] data, int off, int len, long position) throws IOException {
+            ByteBuffer buf = ByteBuffer.wrap(data, off, len);
+            int end = off + len;
+            long pos = position;
             while (buf.hasRemaining()) {
-                buf.limit(Math.min(data.length, buf.position() + (1 << 20)));
-                ch.write(buf);
-                buf.limit(data.length);
+                buf.limit(Math.min(end, buf.position() + (1 << 20)));
+                int n = pos < 0 ? ch.write(buf) : ch.write(buf, pos);
+                if (pos >= 0) {
+                    pos += n;
+                }
+                buf.limit(end);
             }
-            bytes.addAndGet(data.length);
-            progress.bytesProcessed(data.length);
+            bytes.addAndGet(len);
+            progress.bytesProcessed(len);
         }
 
         /** Waits until every submitted file is written: each holds a permit until it is done. */

@@ -157,6 +157,12 @@ public final class FaultInjectingObjectStore extends ForwardingObjectStore {
     }
 
     @Override
+    public void getRangeInto(String key, long offset, int length, byte[] dst, int dstOff) {
+        before(StoreOperation.GET_RANGE, key);
+        delegate.getRangeInto(key, offset, length, dst, dstOff);
+    }
+
+    @Override
     public InputStream open(String key) {
         before(StoreOperation.OPEN, key);
         return delegate.open(key);

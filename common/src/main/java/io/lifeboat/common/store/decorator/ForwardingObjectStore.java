@@ -14,7 +14,9 @@ import java.util.function.Consumer;
 /**
  * Base for decorators: forwards every call to the wrapped store. Subclasses override what they
  * change. {@link #exists(String)} forwards to {@link #stat(String)} of this object, so a
- * decorator sees it as a stat.
+ * decorator sees it as a stat. {@link #getRangeInto} is not forwarded: it reads through
+ * {@link #getRange} of this object, so a subclass that changes {@code getRange} changes both; a
+ * decorator that only adds behaviour around a call forwards it itself.
  *
  * <p>Threading: as safe as the subclass and the delegate; this class holds no state of its own.
  */

@@ -74,6 +74,15 @@ public final class MeteredObjectStore extends ForwardingObjectStore {
     }
 
     @Override
+    public void getRangeInto(String key, long offset, int length, byte[] dst, int dstOff) {
+        timed(StoreOperation.GET_RANGE, () -> {
+            delegate.getRangeInto(key, offset, length, dst, dstOff);
+            return null;
+        });
+        metrics.recordBytes(StoreOperation.GET_RANGE, length);
+    }
+
+    @Override
     public InputStream open(String key) {
         InputStream in = timed(StoreOperation.OPEN, () -> delegate.open(key));
         return new FilterInputStream(in) {

@@ -131,6 +131,14 @@ public final class RetryingObjectStore extends ForwardingObjectStore {
     }
 
     @Override
+    public void getRangeInto(String key, long offset, int length, byte[] dst, int dstOff) {
+        retry(StoreOperation.GET_RANGE, key, () -> {
+            delegate.getRangeInto(key, offset, length, dst, dstOff);
+            return null;
+        });
+    }
+
+    @Override
     public InputStream open(String key) {
         return retry(StoreOperation.OPEN, key, () -> delegate.open(key));
     }

@@ -91,6 +91,12 @@ public final class ThrottledObjectStore extends ForwardingObjectStore {
     }
 
     @Override
+    public void getRangeInto(String key, long offset, int length, byte[] dst, int dstOff) {
+        take(download, length);
+        delegate.getRangeInto(key, offset, length, dst, dstOff);
+    }
+
+    @Override
     public InputStream open(String key) {
         InputStream in = delegate.open(key);
         if (download == null) {

@@ -128,6 +128,25 @@ public final class LocalObjectStore implements ObjectStore {
         }
     }
 
+    @Override
+    public void getRangeInto(String key, long offset, int length, byte[] dst, int dstOff) {
+        if (offset < 0 || length < 0) {
+            throw new StoreException("invalid range " + offset + "+" + length + " of " + key);
+        }
+        java.util.Objects.checkFromIndexSize(dstOff, length, dst.length);
+        try (FileChannel ch = FileChannel.open(resolve(key), StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (offset + length > size) {
+                throw new StoreException("range " + offset + "+" + length + " runs past the end of " + key + " (" + size + " bytes)");
+            }
+            if (readFully(ch, ByteBuffer.wrap(dst, dstOff, length), offset) < length) {
+                throw new StoreException("object " + key + " shrank while being read");
+            }
+        } catch (IOException e) {
+            throw failure("read", key, e);
+        }
+    }
+
     /**
      * Reads into {@code data} from {@code position} until it is full or the file ends; returns
      * the bytes read. Each call moves at most {@link #IO_SLICE} bytes: the JDK copies heap
@@ -135,18 +154,24 @@ public final class LocalObjectStore implements ObjectStore {
      * neither cached nor, once freed, always given back to the system.
      */
     private static int readFully(FileChannel ch, byte[] data, long position) throws IOException {
-        ByteBuffer buf = ByteBuffer.wrap(data);
+        return readFully(ch, ByteBuffer.wrap(data), position);
+    }
+
+    /** As above, into {@code buf} from its position to its limit; returns the bytes read. */
+    private static int readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
+        int start = buf.position();
+        int end = buf.limit();
         long pos = position;
         while (buf.hasRemaining()) {
-            buf.limit(Math.min(data.length, buf.position() + IO_SLICE));
+            buf.limit(Math.min(end, buf.position() + IO_SLICE));
             int n = ch.read(buf, pos);
-            buf.limit(data.length);
+            buf.limit(end);
             if (n < 0) {
                 break;
             }
             pos += n;
         }
-        return buf.position();
+        return buf.position() - start;
     }
 
     @Override

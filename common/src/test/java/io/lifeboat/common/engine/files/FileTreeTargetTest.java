@@ -113,6 +113,34 @@ class FileTreeTargetTest extends RestoreTargetContract {
     }
 
     @Test
+    void largeFilesAreWrittenGroupByGroupAtTheirOffsets() throws Exception {
+        // Larger than several groups of FileTreeTarget.LARGE_GROUP_BYTES, in 8 KiB blobs, one of
+        // them made of a repeated blob, and a file whose length is not a multiple of the blob size.
+        Path src = Files.createDirectories(tmp.resolve("large/data"));
+        int size = 3 * FileTreeTarget.LARGE_GROUP_BYTES + 12_345;
+        byte[] random = new byte[size];
+        new java.util.Random(11).nextBytes(random);
+        byte[] repeated = new byte[size - 4096];
+        java.util.Arrays.fill(repeated, (byte) 'x');
+        Files.write(src.resolve("random.bin"), random);
+        Files.write(src.resolve("repeated.bin"), repeated);
+        Files.write(src.resolve("small.txt"), "small".getBytes());
+        BackupResult b = new FileTreeSource(List.of(src), new FixedSizeChunker(8192))
+            .backup(repo, BackupOptions.defaults().withThreads(2), ProgressListener.NONE);
+
+        target = tmp.resolve("target-large");
+        new FileTreeTarget(target, false, 2).restore(repo, b.snapshot(), List.of(), ProgressListener.NONE);
+        assertSameTree(src, target.resolve("data"));
+
+        // A blob in the middle of a large file gone: the restore fails instead of leaving a hole.
+        List<io.lifeboat.common.repository.BlobId> content = new SnapshotInspector(repo)
+            .find(b.snapshot(), "/data/random.bin").orElseThrow().content();
+        repo.remove(content.get(content.size() / 2));
+        assertThatThrownBy(() -> new FileTreeTarget(tmp.resolve("target-hole"), false, 2)
+            .restore(repo, b.snapshot(), List.of(), ProgressListener.NONE)).isInstanceOf(RuntimeException.class);
+    }
+
+    @Test
     void roundTripIsBitForBit() throws Exception {
         Path src = Files.createDirectories(tmp.resolve("src/data"));
         Files.createDirectories(src.resolve("sub/deep"));

@@ -106,6 +106,15 @@ public final class InMemoryRepository implements Repository {
     }
 
     @Override
+    public int blobLength(BlobId id) {
+        byte[] b = blobs.get(id);
+        if (b == null) {
+            throw new RepositoryException("blob " + id.shortHex() + " is not in any index");
+        }
+        return b.length;
+    }
+
+    @Override
     public void flush() {
     }
 

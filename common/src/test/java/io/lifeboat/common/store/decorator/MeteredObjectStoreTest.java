@@ -26,6 +26,7 @@ class MeteredObjectStoreTest {
         store.put("b", new byte[50]);
         store.get("a");
         store.getRange("a", 10, 20);
+        store.getRangeInto("a", 0, 30, new byte[30], 0);
         try (InputStream in = store.open("b")) {
             assertThat(in.readAllBytes()).hasSize(50);
         }
@@ -35,10 +36,11 @@ class MeteredObjectStoreTest {
 
         assertThat(metrics.snapshot(StoreOperation.PUT)).isEqualTo(new InMemoryStoreMetrics.Totals(2, 0, 0, 150, 5_000_000, 2_500_000));
         assertThat(metrics.snapshot(StoreOperation.GET).bytes()).isEqualTo(100);
-        assertThat(metrics.snapshot(StoreOperation.GET_RANGE).bytes()).isEqualTo(20);
+        assertThat(metrics.snapshot(StoreOperation.GET_RANGE).bytes()).isEqualTo(50);
         assertThat(metrics.snapshot(StoreOperation.OPEN).bytes()).isEqualTo(50);
         for (StoreOperation op : StoreOperation.values()) {
-            assertThat(metrics.snapshot(op).calls()).as(op.name()).isEqualTo(op == StoreOperation.PUT ? 2 : 1);
+            assertThat(metrics.snapshot(op).calls()).as(op.name())
+                .isEqualTo(op == StoreOperation.PUT || op == StoreOperation.GET_RANGE ? 2 : 1);
             assertThat(metrics.snapshot(op).errors()).as(op.name()).isZero();
         }
     }

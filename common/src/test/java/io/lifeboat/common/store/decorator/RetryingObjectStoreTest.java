@@ -46,6 +46,19 @@ class RetryingObjectStoreTest {
     }
 
     @Test
+    void rangeReadsIntoTheCallersArrayAreRetriedToo() {
+        backing.put("k", new byte[] {1, 2, 3, 4});
+        faulty.failNext(StoreOperation.GET_RANGE, k -> true, 2, FaultInjectingObjectStore.Timing.BEFORE);
+        RetryingObjectStore store = retrying(policy(5));
+        byte[] dst = new byte[3];
+
+        store.getRangeInto("k", 1, 2, dst, 1);
+        assertThat(dst).containsExactly(0, 2, 3);
+        assertThat(store.retries()).isEqualTo(2);
+        assertThat(faulty.calls()).isEqualTo(3);
+    }
+
+    @Test
     void givesUpAfterMaxAttemptsWithATransientErrorNamingThem() {
         backing.put("k", new byte[1]);
         faulty.failNext(StoreOperation.GET, k -> true, 10, FaultInjectingObjectStore.Timing.BEFORE);

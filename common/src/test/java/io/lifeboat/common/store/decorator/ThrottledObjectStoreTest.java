@@ -40,6 +40,8 @@ class ThrottledObjectStoreTest {
         assertThat(time.totalSlept()).isEqualTo(SECOND + SECOND / 2 + 2 * SECOND);
         store.put("up", new byte[1024 * 1024]);
         assertThat(time.totalSlept()).as("uploads are unlimited").isEqualTo(SECOND + SECOND / 2 + 2 * SECOND);
+        store.getRangeInto("k", 0, 50 * 1024, new byte[50 * 1024], 0);
+        assertThat(time.totalSlept()).isEqualTo(SECOND + SECOND / 2 + 2 * SECOND + SECOND / 2);
     }
 
     @Test
